@@ -1,0 +1,78 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+// Vitest settings live in vitest.config.ts, not here.
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** The app backend (server/app); the dev server forwards API and auth calls to it. */
+const appBackend = `http://localhost:${process.env.APP_PORT || '3000'}`;
+
+const biSdk = '@beyondidentity/bi-sdk-js';
+
+/**
+ * Fails the build when the Beyond Identity SDK ends up in code that every page loads eagerly
+ * (an entry chunk or a chunk it statically imports). The SDK is large and only needed on the
+ * passkey routes, so src/passkeys loads it with `import()`; a stray static import would
+ * silently put it on the critical path of every page.
+ */
+function keepBiSdkLazy(): Plugin {
+  return {
+    name: 'bindery:keep-bi-sdk-lazy',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const chunks = new Map(
+        Object.values(bundle).flatMap((output) => (output.type === 'chunk' ? [[output.fileName, output] as const] : [])),
+      );
+      const eager = new Set<string>();
+      const visit = (fileName: string): void => {
+        const chunk = chunks.get(fileName);
+        if (!chunk || eager.has(fileName)) return;
+        eager.add(fileName);
+        chunk.imports.forEach(visit);
+      };
+      for (const chunk of chunks.values()) if (chunk.isEntry) visit(chunk.fileName);
+
+      for (const fileName of eager) {
+        const offender = chunks.get(fileName)?.moduleIds.find((id) => id.includes(`/node_modules/${biSdk}/`));
+        if (offender) {
+          this.error(
+            `${biSdk} is in the eagerly loaded chunk ${fileName}; import it only through src/passkeys with import().`,
+          );
+        }
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  root,
+  plugins: [react(), keepBiSdkLazy()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      // Multi-page build: one HTML entry per single-page app.
+      input: {
+        app: fileURLToPath(new URL('index.html', import.meta.url)),
+        // The Admin Console gets its own entry here once it exists (served by the local cloud):
+        // console: fileURLToPath(new URL('console.html', import.meta.url)),
+      },
+    },
+  },
+  server: {
+    // Passkeys need a secure context: open the dev server at http://localhost, not 127.0.0.1.
+    host: 'localhost',
+    // The Host header is passed through unchanged (no changeOrigin), so redirects and cookies
+    // the backend derives from it point back at this dev server.
+    proxy: {
+      '/api': appBackend,
+      '/auth': appBackend,
+    },
+  },
+  preview: {
+    host: 'localhost',
+  },
+});
