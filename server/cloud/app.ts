@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError, internalError } from '../lib/api-error';
+import { newId } from '../lib/ids';
+import type { Logger } from '../lib/logger';
+import { createAuthenticator } from './auth/authenticate';
+import type { Db } from './db/open';
+import type { CloudConfig, CloudDeps, CloudEnv } from './deps';
+import { mountOperations } from './http/operation';
+import { routingPath } from './http/path';
+import { managementOperations } from './operations';
+import { createRepos } from './repos';
+import { issueToken } from './tokens/issue-token';
+
+export interface BuildCloudOptions {
+  db: Db;
+  config: CloudConfig;
+  log: Logger;
+  clock?: () => Date;
+}
+
+/**
+ * Builds the local cloud's HTTP app over a database. It does not listen:
+ * `server.ts` does, and tests call `app.request()` in-process.
+ */
+export function buildCloud(options: BuildCloudOptions) {
+  const clock = options.clock ?? (() => new Date());
+  const repos = createRepos(options.db);
+  const deps: CloudDeps = {
+    db: options.db,
+    repos,
+    config: options.config,
+    log: options.log,
+    clock,
+    authenticate: createAuthenticator(repos.tokens, clock),
+  };
+  const app = new Hono<CloudEnv>({ getPath: (req) => routingPath(req.url) });
+
+  app.use(async (c, next) => {
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || newId());
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+  });
+  app.use(
+    bodyLimit({
+      maxSize: options.config.maxBodyBytes,
+      onError: (c) =>
+        c.json({ code: 'payload_too_large', message: `request body exceeds ${options.config.maxBodyBytes} bytes` }, 413),
+    }),
+  );
+
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.post('/v1/tenants/:tenant_id/realms/:realm_id/applications/:application_id/token', (c) => issueToken(c, deps));
+  mountOperations(app, deps, managementOperations);
+
+  app.notFound((c) => c.json({ code: 'not_found', message: 'not found' }, 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    // Never show internals: the body is generic, the log has the request id.
+    options.log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error });
+    return c.json(internalError().toBody(), 500);
+  });
+
+  return { app, deps };
+}
+
+export type Cloud = ReturnType<typeof buildCloud>;

@@ -1,0 +1,25 @@
+import { conflict, found } from '../../lib/api-error';
+import { defineOperation } from '../http/operation';
+
+export const deleteAuthenticatorConfig = defineOperation({
+  id: 'DeleteAuthenticatorConfig',
+  method: 'delete',
+  path: '/v1/tenants/:tenant_id/realms/:realm_id/authenticator-configs/:authenticator_config_id',
+  scope: 'authenticator-configs:delete',
+  level: 'realm',
+  handle: ({ params, deps, principal, now }) =>
+    deps.db.transaction(() => {
+      const id = params.authenticator_config_id!;
+      const config = found(deps.repos.authenticatorConfigs.get(params.realm_id!, id), 'AuthenticatorConfig', id);
+      // An application still pointing at it would lose its way to the SDK.
+      if (deps.repos.authenticatorConfigs.isUsedByApplication(id)) {
+        throw conflict('authenticator config is used by an application', { type: 'AuthenticatorConfig', id });
+      }
+      deps.repos.authenticatorConfigs.remove(id);
+      deps.repos.audit.record(
+        { tenant_id: config.tenant_id, realm_id: config.realm_id, actor: principal.actor, action: 'authenticator_config.delete', resource_type: 'AuthenticatorConfig', resource_id: id },
+        now,
+      );
+      return undefined;
+    })(),
+});

@@ -1,0 +1,84 @@
+import { createBatchJobBody, type BatchJob } from '../../../contracts/bi/binding-job';
+import { ApiError, invalidParameters } from '../../lib/api-error';
+import { isId, newId } from '../../lib/ids';
+import { issueBindingJob } from '../binding-jobs/issue-binding-job';
+import { defineOperation } from '../http/operation';
+
+export const createBatchJob = defineOperation({
+  id: 'CreateBatchCredentialBindingJob',
+  method: 'post',
+  path: '/v1/tenants/:tenant_id/realms/:realm_id/batch-credential-binding-jobs',
+  scope: 'credential-binding-jobs:create',
+  level: 'realm',
+  body: createBatchJobBody,
+  handle: ({ params, body, deps, principal, now }): BatchJob =>
+    deps.db.transaction(() => {
+      const request = body.batch_credential_binding_job;
+      const ids = request.identity_ids;
+      const violations = ids.flatMap((id, index) => {
+        if (!isId(id)) return [{ field: `batch_credential_binding_job.identity_ids[${index}]`, description: 'must be 16 lowercase hexadecimal characters' }];
+        if (ids.indexOf(id) !== index) return [{ field: `batch_credential_binding_job.identity_ids[${index}]`, description: `repeats ${id}` }];
+        return [];
+      });
+      if (violations.length > 0) throw invalidParameters(violations);
+
+      const time = now.toISOString();
+      const template = {
+        authenticator_config_id: request.job_template.authenticator_config_id,
+        ...(request.job_template.post_binding_redirect_uri
+          ? { post_binding_redirect_uri: request.job_template.post_binding_redirect_uri }
+          : {}),
+      };
+      const batch: BatchJob = {
+        id: newId(),
+        tenant_id: params.tenant_id!,
+        realm_id: params.realm_id!,
+        identity_ids: ids,
+        state: 'RUNNING',
+        state_commentary: { errors: {} },
+        job_template: template,
+        create_time: time,
+        update_time: time,
+      };
+      deps.repos.batchJobs.insert(batch);
+
+      for (const identityId of ids) {
+        try {
+          issueBindingJob(
+            deps,
+            {
+              tenantId: batch.tenant_id,
+              realmId: batch.realm_id,
+              identityId,
+              deliveryMethod: 'EMAIL',
+              authenticatorConfigId: template.authenticator_config_id,
+              postBindingRedirectUri: template.post_binding_redirect_uri,
+              batchId: batch.id,
+              actor: principal.actor,
+              fieldPrefix: 'batch_credential_binding_job.job_template.',
+            },
+            now,
+          );
+        } catch (error) {
+          // Only what is wrong with one identity stays per-identity; a bad
+          // template (unknown authenticator config, bad redirect) fails the batch.
+          if (!isPerIdentityError(error)) throw error;
+          batch.state_commentary.errors[identityId] = { last_error: error.message, failed_permanently: true };
+        }
+      }
+      const failures = Object.keys(batch.state_commentary.errors).length;
+      batch.state = failures === 0 ? 'SUCCESS' : failures === ids.length ? 'FAILED' : 'PARTIAL_SUCCESS';
+      deps.repos.batchJobs.finish(batch);
+      deps.repos.audit.record(
+        { tenant_id: batch.tenant_id, realm_id: batch.realm_id, actor: principal.actor, action: 'batch_credential_binding_job.create', resource_type: 'BatchCredentialBindingJob', resource_id: batch.id, detail: { identities: ids.length, failures } },
+        now,
+      );
+      return batch;
+    })(),
+});
+
+function isPerIdentityError(error: unknown): error is ApiError {
+  if (!(error instanceof ApiError)) return false;
+  const detail = error.details?.[0];
+  return (error.status === 404 || error.status === 422) && detail?.type === 'ResourceInfo' && detail.resource_type === 'Identity';
+}

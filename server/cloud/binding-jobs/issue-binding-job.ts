@@ -1,0 +1,96 @@
+import type { BindingJob, DeliveryMethod } from '../../../contracts/bi/binding-job';
+import { isHttpUrl } from '../../../contracts/bi/common';
+import { found, invalidField, unprocessable } from '../../lib/api-error';
+import { hashSecret, newId, newSecret } from '../../lib/ids';
+import type { CloudDeps } from '../deps';
+import { publicJob } from './repository';
+
+export interface IssueBindingJobInput {
+  tenantId: string;
+  realmId: string;
+  identityId: string;
+  deliveryMethod: DeliveryMethod;
+  authenticatorConfigId: string;
+  postBindingRedirectUri?: string | undefined;
+  batchId?: string;
+  actor: string;
+  /** Field names for errors: `job.` for the single API, `job_template.` for batches. */
+  fieldPrefix: string;
+}
+
+export interface IssuedBindingJob {
+  job: BindingJob;
+  /** The binding link; the only place the raw token ever exists. */
+  link: string;
+}
+
+/**
+ * Creates one credential binding job and its binding link. Call inside a
+ * transaction: the job, its audit event (and, for EMAIL, its queued message)
+ * commit together or not at all.
+ */
+export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, now: Date): IssuedBindingJob {
+  const { identities, authenticatorConfigs, bindingJobs, audit } = deps.repos;
+  const identity = found(identities.get(input.realmId, input.identityId, now), 'Identity', input.identityId);
+  const config = found(
+    authenticatorConfigs.get(input.realmId, input.authenticatorConfigId),
+    'AuthenticatorConfig',
+    input.authenticatorConfigId,
+  );
+  if (input.postBindingRedirectUri !== undefined) {
+    checkRedirect(input.postBindingRedirectUri, config.config, `${input.fieldPrefix}post_binding_redirect_uri`);
+  }
+  if (input.deliveryMethod === 'EMAIL' && !identity.traits.primary_email_address) {
+    throw unprocessable('Identity missing email address', { type: 'Identity', id: identity.id });
+  }
+  // 384 random bits, URL-safe; only its hash is stored.
+  const token = newSecret(48);
+  const time = now.toISOString();
+  const id = newId();
+  bindingJobs.insert({
+    id,
+    tenant_id: input.tenantId,
+    realm_id: input.realmId,
+    identity_id: identity.id,
+    batch_id: input.batchId ?? null,
+    delivery_method: input.deliveryMethod,
+    state: 'LINK_SENT',
+    post_binding_redirect_uri: input.postBindingRedirectUri ?? null,
+    authenticator_config_id: config.id,
+    token_hash: hashSecret(token),
+    expire_time: new Date(now.getTime() + deps.config.bindingTokenTtlSeconds * 1000).toISOString(),
+    create_time: time,
+    update_time: time,
+  });
+  audit.record(
+    {
+      tenant_id: input.tenantId, realm_id: input.realmId, actor: input.actor, action: 'credential_binding_job.create',
+      resource_type: 'CredentialBindingJob', resource_id: id, identity_id: identity.id,
+      detail: { delivery_method: input.deliveryMethod, ...(input.batchId ? { batch_id: input.batchId } : {}) },
+    },
+    now,
+  );
+  const link =
+    `${deps.config.apiBaseUrl}/v1/tenants/${input.tenantId}/realms/${input.realmId}/identities/${identity.id}` +
+    `/credential-binding-jobs/${id}:invokeAuthenticator?token=${token}`;
+  return { job: publicJob(bindingJobs.get(input.realmId, id, now)!), link };
+}
+
+/**
+ * The redirect after binding must stay on the app's side: its origin must be
+ * the Invoke URL's or a trusted origin. Anything else would make the cloud an
+ * open redirector for phishing links.
+ */
+function checkRedirect(
+  uri: string,
+  config: { type: string; invoke_url?: string; trusted_origins: string[] },
+  field: string,
+): void {
+  if (!isHttpUrl(uri)) throw invalidField(field, 'must be an absolute http(s) URL');
+  const origin = new URL(uri).origin;
+  const allowed = new Set(config.trusted_origins.map((o) => new URL(o).origin));
+  if (config.invoke_url) allowed.add(new URL(config.invoke_url).origin);
+  if (!allowed.has(origin)) {
+    throw invalidField(field, "origin must be the Invoke URL's or one of the authenticator config's trusted_origins");
+  }
+}

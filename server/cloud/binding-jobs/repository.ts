@@ -1,0 +1,161 @@
+import type { BindingJob, BindingJobState, DeliveryMethod } from '../../../contracts/bi/binding-job';
+import { invalidField } from '../../lib/api-error';
+import { statementCache, type Db } from '../db/open';
+import type { FilterTerm } from '../http/filter';
+import { takePage, type PageOf, type PageRequest } from '../http/paging';
+
+export const BINDING_JOB_STATES: readonly BindingJobState[] = [
+  'LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED', 'COMPLETE', 'EXPIRED', 'FAILED_TO_SEND', 'REVOKED',
+];
+export const BINDING_JOB_FILTERS = ['state', 'delivery_method'] as const;
+
+/** States in which the binding link can still be used. */
+const PENDING = `('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED')`;
+
+// A pending job whose expire_time has passed reads EXPIRED: computed on read,
+// so expiry needs no sweeper and is exact to the millisecond.
+const SELECT = `SELECT rowid AS seq, id, identity_id, realm_id, tenant_id, credential_id, batch_id, delivery_method,
+    CASE WHEN state IN ${PENDING} AND expire_time <= @now THEN 'EXPIRED' ELSE state END AS state,
+    state_reason, post_binding_redirect_uri, authenticator_config_id, expire_time, create_time, update_time
+  FROM binding_jobs`;
+
+interface JobRow {
+  seq: number;
+  id: string;
+  identity_id: string;
+  realm_id: string;
+  tenant_id: string;
+  credential_id: string | null;
+  batch_id: string | null;
+  delivery_method: DeliveryMethod;
+  state: BindingJobState;
+  state_reason: string | null;
+  post_binding_redirect_uri: string | null;
+  authenticator_config_id: string;
+  expire_time: string;
+  create_time: string;
+  update_time: string;
+}
+
+export interface NewBindingJob {
+  id: string;
+  tenant_id: string;
+  realm_id: string;
+  identity_id: string;
+  batch_id: string | null;
+  delivery_method: DeliveryMethod;
+  state: BindingJobState;
+  post_binding_redirect_uri: string | null;
+  authenticator_config_id: string;
+  token_hash: string;
+  expire_time: string;
+  create_time: string;
+  update_time: string;
+}
+
+/** A binding job plus what the API does not show: why it is in its state. */
+export type StoredBindingJob = BindingJob & { state_reason?: string };
+
+/** Credential binding jobs. Binding tokens are stored only as SHA-256 hashes. */
+export function createBindingJobRepository(db: Db) {
+  const get = db.prepare(`${SELECT} WHERE id = @id AND realm_id = @realm_id`);
+  const insert = db.prepare(
+    `INSERT INTO binding_jobs (id, tenant_id, realm_id, identity_id, batch_id, delivery_method, state, post_binding_redirect_uri,
+       authenticator_config_id, token_hash, expire_time, create_time, update_time)
+     VALUES (@id, @tenant_id, @realm_id, @identity_id, @batch_id, @delivery_method, @state, @post_binding_redirect_uri,
+       @authenticator_config_id, @token_hash, @expire_time, @create_time, @update_time)`,
+  );
+  const setState = db.prepare(
+    `UPDATE binding_jobs SET state = @state, state_reason = @reason, update_time = @now WHERE id = @id`,
+  );
+  const byBatch = db.prepare(
+    `${SELECT} WHERE batch_id = @batch_id AND rowid > @after ORDER BY rowid LIMIT @limit OFFSET @skip`,
+  );
+  const batchCounts = db.prepare(
+    `SELECT count(*) AS total,
+       count(*) FILTER (WHERE state = 'COMPLETE') AS success,
+       count(*) FILTER (WHERE state IN ('FAILED_TO_SEND', 'REVOKED', 'EXPIRED') OR (state IN ${PENDING} AND expire_time <= @now)) AS failure
+     FROM binding_jobs WHERE batch_id = @batch_id`,
+  );
+  const prepared = statementCache(db);
+
+  return {
+    get(realmId: string, id: string, now: Date): StoredBindingJob | undefined {
+      return toJob(get.get({ id, realm_id: realmId, now: now.toISOString() }) as JobRow | undefined);
+    },
+    insert: (job: NewBindingJob) => void insert.run(job),
+    setState(id: string, state: BindingJobState, now: Date, reason: string | null = null): void {
+      setState.run({ id, state, reason, now: now.toISOString() });
+    },
+    /** `identityId` `-` lists the whole realm. */
+    list(realmId: string, identityId: string, terms: FilterTerm[], req: PageRequest, now: Date): PageOf<BindingJob> {
+      const where = ['realm_id = ?'];
+      const values: string[] = [realmId];
+      if (identityId !== '-') {
+        where.push('identity_id = ?');
+        values.push(identityId);
+      }
+      for (const term of terms) {
+        if (term.attribute === 'delivery_method') {
+          if (term.value !== 'RETURN' && term.value !== 'EMAIL') throw invalidField('filter', 'delivery_method must be RETURN or EMAIL');
+          where.push('delivery_method = ?');
+          values.push(term.value);
+        } else {
+          where.push(stateCondition(term.value));
+          values.push(term.value);
+        }
+      }
+      const sqlWhere = where.join(' AND ');
+      const nowIso = now.toISOString();
+      const rows = prepared(`${SELECT} WHERE ${sqlWhere} AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`).all(
+        { now: nowIso }, ...values, req.afterSeq, req.size + 1, req.skip,
+      ) as JobRow[];
+      const total = prepared(`SELECT count(*) FROM binding_jobs WHERE ${sqlWhere}`).pluck().get({ now: nowIso }, ...values) as number;
+      return takePage(rows, req, total, (row) => publicJob(toJob(row)!));
+    },
+    listByBatch(batchId: string, req: PageRequest, now: Date) {
+      const nowIso = now.toISOString();
+      const rows = byBatch.all({ batch_id: batchId, after: req.afterSeq, limit: req.size + 1, skip: req.skip, now: nowIso }) as JobRow[];
+      const counts = batchCounts.get({ batch_id: batchId, now: nowIso }) as { total: number; success: number; failure: number };
+      return { page: takePage(rows, req, counts.total, (row) => publicJob(toJob(row)!)), counts };
+    },
+  };
+}
+
+/** The SQL condition for `state eq "X"` that agrees with the computed EXPIRED state. */
+function stateCondition(state: string): string {
+  if (!BINDING_JOB_STATES.includes(state as BindingJobState)) {
+    throw invalidField('filter', `state must be one of ${BINDING_JOB_STATES.join(', ')}`);
+  }
+  if (state === 'EXPIRED') return `(state = ? OR (state IN ${PENDING} AND expire_time <= @now))`;
+  if (['LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED'].includes(state)) return `(state = ? AND expire_time > @now)`;
+  return 'state = ?';
+}
+
+function toJob(row: JobRow | undefined): StoredBindingJob | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    identity_id: row.identity_id,
+    realm_id: row.realm_id,
+    tenant_id: row.tenant_id,
+    ...(row.credential_id ? { credential_id: row.credential_id } : {}),
+    ...(row.batch_id ? { batch_id: row.batch_id } : {}),
+    delivery_method: row.delivery_method,
+    state: row.state,
+    ...(row.post_binding_redirect_uri ? { post_binding_redirect_uri: row.post_binding_redirect_uri } : {}),
+    authenticator_config_id: row.authenticator_config_id,
+    expire_time: row.expire_time,
+    create_time: row.create_time,
+    update_time: row.update_time,
+    ...(row.state_reason ? { state_reason: row.state_reason } : {}),
+  };
+}
+
+/** The job as the management API shows it (no internal fields). */
+export function publicJob(job: StoredBindingJob): BindingJob {
+  const { state_reason: _reason, ...rest } = job;
+  return rest;
+}
+
+export type BindingJobRepository = ReturnType<typeof createBindingJobRepository>;

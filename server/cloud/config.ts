@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { CloudConfig } from './deps';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const env = z.object({
+  CLOUD_PORT: port.default(8787),
+  APP_PORT: port.default(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  CLOUD_PUBLIC_URL: z.url().optional(),
+  APP_PUBLIC_URL: z.url().optional(),
+  BINDING_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
+});
+
+export interface CloudRuntimeConfig extends CloudConfig {
+  port: number;
+  dataDir: string;
+  dbFile: string;
+  /** The app's origin: the seeded authenticator config's Invoke URL and trusted origin. */
+  appOrigin: string;
+}
+
+/**
+ * Reads the cloud's settings from the environment. Ports of 0 mean "any free
+ * port"; the public URLs then follow the port actually bound (`withPort`).
+ */
+export function readCloudConfig(source: NodeJS.ProcessEnv = process.env): CloudRuntimeConfig {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    throw new Error(`Invalid cloud configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const e = parsed.data;
+  const apiBaseUrl = (e.CLOUD_PUBLIC_URL ?? `http://localhost:${e.CLOUD_PORT}`).replace(/\/$/, '');
+  return {
+    port: e.CLOUD_PORT,
+    dataDir: e.DATA_DIR,
+    dbFile: join(e.DATA_DIR, 'cloud.sqlite'),
+    apiBaseUrl,
+    authBaseUrl: apiBaseUrl,
+    appOrigin: new URL(e.APP_PUBLIC_URL ?? `http://localhost:${e.APP_PORT}`).origin,
+    bindingTokenTtlSeconds: e.BINDING_TOKEN_TTL_SECONDS,
+    maxBodyBytes: 256 * 1024,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each;
+ * `PRAGMA user_version` records the last one applied.
+ *
+ * Times are RFC 3339 strings in UTC with milliseconds (`toISOString()`), which
+ * sort and compare correctly as text. Secrets (binding tokens, API tokens,
+ * client secrets) exist here only as SHA-256 hashes.
+ */
+export const migrations: readonly string[] = [
+  /* 1: the management API's resources */ `
+  CREATE TABLE tenants (
+    id TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+
+  CREATE TABLE realms (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    display_name TEXT NOT NULL,
+    classification TEXT,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+  CREATE INDEX realms_by_tenant ON realms(tenant_id);
+
+  CREATE TABLE identities (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL REFERENCES realms(id),
+    display_name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    traits_json TEXT NOT NULL,
+    username TEXT NOT NULL,
+    -- usernames are unique per realm regardless of case
+    username_key TEXT NOT NULL,
+    email TEXT,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX identities_by_username ON identities(realm_id, username_key);
+  CREATE INDEX identities_by_email ON identities(realm_id, email COLLATE NOCASE);
+
+  CREATE TABLE authenticator_configs (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL REFERENCES realms(id),
+    display_name TEXT,
+    config_json TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+  CREATE INDEX authenticator_configs_by_realm ON authenticator_configs(realm_id);
+
+  CREATE TABLE applications (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL REFERENCES realms(id),
+    display_name TEXT,
+    resource_server_id TEXT,
+    authenticator_config_id TEXT REFERENCES authenticator_configs(id),
+    is_managed INTEGER NOT NULL DEFAULT 0,
+    protocol_config_json TEXT,
+    client_id TEXT UNIQUE,
+    client_secret_hash TEXT,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+  CREATE INDEX applications_by_realm ON applications(realm_id);
+  CREATE INDEX applications_by_authenticator_config ON applications(authenticator_config_id);
+
+  CREATE TABLE credentials (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL REFERENCES realms(id),
+    identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE', 'REVOKED')),
+    csr_type TEXT NOT NULL CHECK (csr_type IN ('JWT', 'WEBAUTHN', 'FIDO2')),
+    jwk_json TEXT NOT NULL,
+    jwk_thumbprint TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+  CREATE INDEX credentials_by_identity ON credentials(realm_id, identity_id);
+  CREATE INDEX credentials_by_thumbprint ON credentials(jwk_thumbprint);
+
+  CREATE TABLE batch_jobs (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL REFERENCES realms(id),
+    identity_ids_json TEXT NOT NULL,
+    job_template_json TEXT NOT NULL,
+    state TEXT NOT NULL,
+    errors_json TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+
+  CREATE TABLE binding_jobs (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL REFERENCES realms(id),
+    identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+    batch_id TEXT REFERENCES batch_jobs(id),
+    delivery_method TEXT NOT NULL CHECK (delivery_method IN ('RETURN', 'EMAIL')),
+    state TEXT NOT NULL CHECK (state IN ('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED', 'COMPLETE', 'EXPIRED', 'FAILED_TO_SEND', 'REVOKED')),
+    state_reason TEXT,
+    credential_id TEXT REFERENCES credentials(id),
+    post_binding_redirect_uri TEXT,
+    authenticator_config_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_used_time TEXT,
+    expire_time TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+  CREATE INDEX binding_jobs_by_identity ON binding_jobs(realm_id, identity_id);
+  CREATE INDEX binding_jobs_by_state ON binding_jobs(realm_id, state, delivery_method);
+  CREATE INDEX binding_jobs_by_batch ON binding_jobs(batch_id) WHERE batch_id IS NOT NULL;
+
+  CREATE TABLE themes (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL UNIQUE REFERENCES realms(id),
+    email_realm_name TEXT,
+    logo_url_light TEXT,
+    logo_url_dark TEXT,
+    support_url TEXT,
+    button_color TEXT,
+    button_text_color TEXT,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL,
+    application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    display_name TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_suffix TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    principal_type TEXT NOT NULL,
+    principal_id TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    revoke_time TEXT
+  );
+  CREATE INDEX api_tokens_by_application ON api_tokens(application_id);
+
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    identity_id TEXT,
+    detail_json TEXT,
+    create_time TEXT NOT NULL
+  );
+  CREATE INDEX audit_events_by_identity ON audit_events(tenant_id, identity_id);
+  `,
+];

@@ -1,0 +1,39 @@
+import type { Logger } from '../lib/logger';
+import type { Db } from './db/open';
+import type { Repos } from './repos';
+
+/** The caller of a management operation, from its bearer token. */
+export interface Principal {
+  tokenId: string;
+  tenantId: string;
+  realmId: string;
+  applicationId: string;
+  scopes: ReadonlySet<string>;
+  /** Who the audit log names: `token:{id}`. */
+  actor: string;
+}
+
+export interface CloudConfig {
+  /** Public base of the management API and the binding links (`api_base_url`). */
+  apiBaseUrl: string;
+  /** Public base of the token endpoint (`auth_base_url`). */
+  authBaseUrl: string;
+  /** How long a binding link lives (Beyond Identity's default is 7 days). */
+  bindingTokenTtlSeconds: number;
+  /** Largest request body accepted. */
+  maxBodyBytes: number;
+}
+
+export interface CloudDeps {
+  db: Db;
+  repos: Repos;
+  config: CloudConfig;
+  log: Logger;
+  clock: () => Date;
+  /** Resolves an `Authorization` header to a principal, or throws 401. */
+  authenticate(header: string | undefined): Principal;
+}
+
+export interface CloudEnv {
+  Variables: { requestId: string };
+}

@@ -1,0 +1,133 @@
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import { ApiError, forbidden, invalidField, invalidParameters, malformedRequest, type FieldViolation } from '../../lib/api-error';
+import { isId } from '../../lib/ids';
+import type { Scope } from '../auth/scopes';
+import type { CloudDeps, CloudEnv, Principal } from '../deps';
+
+/** What an operation's handler receives: checked params, parsed body, the caller and the clock. */
+export interface OperationContext<B> {
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  body: B;
+  principal: Principal;
+  deps: CloudDeps;
+  now: Date;
+}
+
+/** A handler's answer: a JSON body with status 200, or an empty 200 (`undefined`). */
+export type OperationResult = unknown;
+
+export interface Operation<S extends z.ZodType | undefined = z.ZodType | undefined> {
+  /** The operationId in Beyond Identity's OpenAPI file. */
+  id: string;
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** A Hono path; custom methods are written `/@verb` (see `routingPath`). */
+  path: string;
+  /** The scope the spec's `security` names for this operation. */
+  scope: Scope;
+  /** Path parameters that may be `-` (all identities of the realm). */
+  wildcards?: readonly string[];
+  /**
+   * Realm-level operations only reach the realm the token was issued in;
+   * tenant-level ones (tenant, realms) reach the token's tenant.
+   */
+  level: 'tenant' | 'realm';
+  body?: S;
+  handle(ctx: OperationContext<S extends z.ZodType ? z.infer<S> : undefined>): OperationResult;
+}
+
+/** Declares an operation; the identity function keeps the body type flowing into `handle`. */
+export function defineOperation<S extends z.ZodType | undefined = undefined>(op: Operation<S>): Operation<S> {
+  return op;
+}
+
+/**
+ * Mounts operations on the app. Every operation gets the same checks in the
+ * same order, so no handler can forget one: bearer token (401), tenant, realm
+ * and scope (403), path id format (400), then the body (415/400).
+ */
+export function mountOperations(app: Hono<CloudEnv>, deps: CloudDeps, operations: readonly Operation[]): void {
+  for (const op of operations) {
+    app.on(op.method.toUpperCase(), op.path, async (c) => {
+      const principal = deps.authenticate(c.req.header('authorization'));
+      const params = c.req.param() as Record<string, string>;
+      authorize(op, principal, params);
+      checkIds(op, params);
+      const body = op.body ? await readJsonBody(c, op.body) : undefined;
+      const result = op.handle({
+        params,
+        query: c.req.query(),
+        body: body as never,
+        principal,
+        deps,
+        now: deps.clock(),
+      });
+      // Beyond Identity answers deletes with 200 and no body.
+      if (result === undefined) return c.body(null, 200);
+      return c.json(result as object, 200);
+    });
+  }
+}
+
+function authorize(op: Operation, principal: Principal, params: Record<string, string>): void {
+  if (params.tenant_id !== principal.tenantId) throw forbidden();
+  if (op.level === 'realm' && params.realm_id !== principal.realmId) throw forbidden();
+  if (!principal.scopes.has(op.scope)) throw forbidden();
+}
+
+function checkIds(op: Operation, params: Record<string, string>): void {
+  const violations: FieldViolation[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if (!name.endsWith('_id')) continue;
+    if (value === '-' && op.wildcards?.includes(name)) continue;
+    if (!isId(value)) violations.push({ field: name, description: 'must be 16 lowercase hexadecimal characters' });
+  }
+  if (violations.length > 0) throw invalidParameters(violations);
+}
+
+/**
+ * Reads a JSON body and validates it. The media type must be JSON (415 otherwise);
+ * an empty body counts as `{}` so that body-less custom methods like `:revoke`
+ * work with or without `{}`. Unknown fields are dropped, as the spec says of
+ * read-only fields.
+ */
+export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  let json: unknown = {};
+  if (text.trim() !== '') {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
+      throw new ApiError(415, 'unsupported_media_type', 'content type must be application/json');
+    }
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw malformedRequest(cause);
+    }
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw malformedRequest();
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw invalidParameters(
+      parsed.error.issues.map((issue) => ({
+        field: issue.path.join('.') || '(body)',
+        description: describeIssue(issue),
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'is required';
+  return issue.message;
+}
+
+/** Reads a required query parameter as an id, or throws a 400 naming it. */
+export function queryId(query: Record<string, string | undefined>, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  if (!isId(value)) throw invalidField(name, 'must be 16 lowercase hexadecimal characters');
+  return value;
+}

@@ -1,0 +1,48 @@
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+
+export interface Listening {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a fetch handler on loopback only: 127.0.0.1 and, where the machine
+ * has it, ::1. Both, because `localhost` (the host name WebAuthn and the SDK's
+ * `allowedDomains` need) may resolve to either.
+ */
+export async function listenLoopback(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Listening> {
+  const listener = getRequestListener(fetch);
+  const first = await listenOn(createServer(listener), port, '127.0.0.1');
+  const actualPort = (first.address() as { port: number }).port;
+  const servers: Server[] = [first];
+  try {
+    servers.push(await listenOn(createServer(listener), actualPort, '::1'));
+  } catch (error) {
+    // No IPv6 loopback here (or the port is taken there): 127.0.0.1 alone still serves localhost.
+    if (!['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EADDRINUSE'].includes((error as { code?: string }).code ?? '')) throw error;
+  }
+  return {
+    port: actualPort,
+    close: () =>
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined),
+  };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
