@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSystem, type RunningSystem } from './support/system';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = mkdtempSync(path.join(tmpdir(), 'bindery-smoke-'));
+let system: RunningSystem | undefined;
+
+afterAll(async () => {
+  await system?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Smoke test: `npm start` on free ports with an empty DATA_DIR, driven over real sockets. */
+describe('npm start', () => {
+  it('seeds a dev tenant and serves a RETURN binding job over real sockets', async () => {
+    system = await startSystem({ root, command: ['npm', 'start'], dataDir });
+    const tenant = system.tenant();
+    expect(tenant.api_base_url).toBe(system.cloudUrl);
+    expect(tenant.app.invoke_url).toBe(system.appUrl);
+    expect(statSync(path.join(dataDir, 'dev-tenant.json')).mode & 0o777).toBe(0o600);
+    expect(system.tail()).toContain(`App:         ${system.appUrl}`);
+
+    // A fresh token from the client credentials, as a backend would get one.
+    const realm = `${tenant.api_base_url}/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}`;
+    const tokenResponse = await fetch(`${tenant.auth_base_url}/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}/applications/${tenant.management.application_id}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${tenant.management.client_id}:${tenant.management.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials&scope=identities:create%20credential-binding-jobs:create%20credential-binding-jobs:read',
+    });
+    expect(tokenResponse.status).toBe(200);
+    const { access_token } = (await tokenResponse.json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' };
+
+    const identity = await fetch(`${realm}/identities`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ identity: { display_name: 'Smoke', traits: { type: 'traits_v0', username: 'smoke', primary_email_address: 'smoke@example.com' } } }),
+    });
+    expect(identity.status).toBe(200);
+    const { id: identityId } = (await identity.json()) as { id: string };
+
+    const job = await fetch(`${realm}/identities/${identityId}/credential-binding-jobs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ job: { delivery_method: 'RETURN', authenticator_config_id: tenant.app.authenticator_config_id } }),
+    });
+    expect(job.status).toBe(200);
+    const created = (await job.json()) as { credential_binding_job: { id: string; state: string }; credential_binding_link: string };
+    expect(created.credential_binding_job.state).toBe('LINK_SENT');
+    expect(created.credential_binding_link).toMatch(
+      new RegExp(`^${realm}/identities/${identityId}/credential-binding-jobs/${created.credential_binding_job.id}:invokeAuthenticator\\?token=[\\w-]{43,}$`),
+    );
+
+    const read = await fetch(`${realm}/identities/${identityId}/credential-binding-jobs/${created.credential_binding_job.id}`, { headers });
+    expect(((await read.json()) as { state: string }).state).toBe('LINK_SENT');
+
+    // The app serves the SPA and its health.
+    const page = await fetch(`${system.appUrl}/some/client/route`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+
+    const stopped = await system.stop();
+    expect(stopped.forced).toBe(false);
+    expect(system.tail()).toMatch(/SIGTERM: shutting down/);
+    system = undefined;
+  }, 180_000);
+
+  it('reuses the data on a second start', async () => {
+    const before = JSON.parse((await import('node:fs')).readFileSync(path.join(dataDir, 'dev-tenant.json'), 'utf8')) as { tenant_id: string; management: { api_token: string } };
+    system = await startSystem({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
+    const tenant = system.tenant();
+    expect(tenant.tenant_id).toBe(before.tenant_id);
+    expect(tenant.management.api_token).toBe(before.management.api_token);
+    const realm = `${tenant.api_base_url}/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}`;
+    const list = await fetch(`${realm}/identities?filter=${encodeURIComponent('username eq "smoke"')}`, {
+      headers: { authorization: `Bearer ${tenant.management.api_token}` },
+    });
+    expect(((await list.json()) as { total_size: number }).total_size).toBe(1);
+  }, 120_000);
+});
