@@ -43,7 +43,12 @@ export function ensureDevTenant(deps: CloudDeps, options: { dataDir: string; app
 /** Reads `dev-tenant.json`, or undefined when it is absent. */
 export function readDevTenant(file: string): DevTenant | undefined {
   if (!existsSync(file)) return undefined;
-  return devTenantSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  try {
+    return devTenantSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (cause) {
+    // A bare SyntaxError or ZodError would not say which file is at fault.
+    throw new Error(`${file} is not a valid dev-tenant.json; fix it or delete its DATA_DIR to start afresh.`, { cause });
+  }
 }
 
 /** Creates a fresh development tenant (exported for tests that need several tenants). */

@@ -1,7 +1,7 @@
 import { createBatchJobBody, type BatchJob } from '../../../contracts/bi/binding-job';
 import { ApiError, invalidParameters } from '../../lib/api-error';
 import { isId, newId } from '../../lib/ids';
-import { issueBindingJob } from '../binding-jobs/issue-binding-job';
+import { checkJobTemplate, issueBindingJob } from '../binding-jobs/issue-binding-job';
 import { defineOperation } from '../http/operation';
 
 export const createBatchJob = defineOperation({
@@ -29,6 +29,15 @@ export const createBatchJob = defineOperation({
           ? { post_binding_redirect_uri: request.job_template.post_binding_redirect_uri }
           : {}),
       };
+      // A bad template fails the whole batch before anything is written, even
+      // when every identity is unknown (their 404s are per-identity errors).
+      const fieldPrefix = 'batch_credential_binding_job.job_template.';
+      checkJobTemplate(deps, {
+        realmId: params.realm_id!,
+        authenticatorConfigId: template.authenticator_config_id,
+        postBindingRedirectUri: template.post_binding_redirect_uri,
+        fieldPrefix,
+      });
       const batch: BatchJob = {
         id: newId(),
         tenant_id: params.tenant_id!,
@@ -55,7 +64,7 @@ export const createBatchJob = defineOperation({
               postBindingRedirectUri: template.post_binding_redirect_uri,
               batchId: batch.id,
               actor: principal.actor,
-              fieldPrefix: 'batch_credential_binding_job.job_template.',
+              fieldPrefix,
             },
             now,
           );

@@ -18,8 +18,9 @@ interface IdentityRow {
 
 /** Filter attributes ListIdentities accepts, and the column each compares. */
 export const IDENTITY_FILTERS = {
-  'traits.username': 'i.username_key = lower(?)',
-  username: 'i.username_key = lower(?)',
+  // Username values are folded with `usernameKey` before they reach SQL.
+  'traits.username': 'i.username_key = ?',
+  username: 'i.username_key = ?',
   'traits.primary_email_address': 'i.email = ? COLLATE NOCASE',
   status: 'i.status = ?',
 } as const;
@@ -54,11 +55,11 @@ export function createIdentityRepository(db: Db) {
   const get = db.prepare(`${SELECT} WHERE i.id = @id AND i.realm_id = @realm_id`);
   const insert = db.prepare(
     `INSERT INTO identities (id, tenant_id, realm_id, display_name, status, traits_json, username, username_key, email, create_time, update_time)
-     VALUES (@id, @tenant_id, @realm_id, @display_name, @status, @traits_json, @username, lower(@username), @email, @create_time, @update_time)`,
+     VALUES (@id, @tenant_id, @realm_id, @display_name, @status, @traits_json, @username, @username_key, @email, @create_time, @update_time)`,
   );
   const update = db.prepare(
     `UPDATE identities SET display_name = @display_name, status = @status, traits_json = @traits_json,
-       username = @username, username_key = lower(@username), email = @email, update_time = @update_time
+       username = @username, username_key = @username_key, email = @email, update_time = @update_time
      WHERE id = @id`,
   );
   const remove = db.prepare(`DELETE FROM identities WHERE id = ? AND realm_id = ?`);
@@ -80,13 +81,22 @@ export function createIdentityRepository(db: Db) {
     remove: (realmId: string, id: string) => remove.run(id, realmId).changes === 1,
     list(realmId: string, terms: FilterTerm[], req: PageRequest, now: Date): PageOf<Identity> {
       const where = ['i.realm_id = ?', ...terms.map((t) => IDENTITY_FILTERS[t.attribute as keyof typeof IDENTITY_FILTERS])];
-      const values = [realmId, ...terms.map((t) => t.value)];
+      const values = [realmId, ...terms.map((t) => (t.attribute.endsWith('username') ? usernameKey(t.value) : t.value))];
       const rows = prepared(`${SELECT} WHERE ${where.join(' AND ')} AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`)
         .all({ now: now.toISOString() }, ...values, req.afterSeq, req.size + 1, req.skip) as IdentityRow[];
       const total = prepared(`SELECT count(*) FROM identities i WHERE ${where.join(' AND ')}`).pluck().get(...values) as number;
       return takePage(rows, req, total, (row) => toIdentity(row)!);
     },
   };
+}
+
+/**
+ * The case-folded username that the unique index compares. Folded here, not
+ * with SQLite's `lower()`, which only folds ASCII: `Émile` and `émile` must
+ * collide like `Ann` and `ann` do.
+ */
+function usernameKey(username: string): string {
+  return username.toLowerCase();
 }
 
 function toRow(identity: NewIdentity) {
@@ -98,6 +108,7 @@ function toRow(identity: NewIdentity) {
     status: identity.status,
     traits_json: JSON.stringify(identity.traits),
     username: identity.traits.username,
+    username_key: usernameKey(identity.traits.username),
     email: identity.traits.primary_email_address ?? null,
     create_time: identity.create_time,
     update_time: identity.update_time,

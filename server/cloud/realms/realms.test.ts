@@ -162,4 +162,16 @@ describe('realms', () => {
     expect((await t.get(`${realmsPath()}/${created.body.id}`)).status).toBe(404);
     expect((await t.get(realmsPath())).body.total_size).toBe(1);
   });
+
+  it('deletes a realm that holds only a theme, and its theme with it', async () => {
+    const created = await t.post(realmsPath(), { realm: { display_name: 'Themed' } });
+    const time = new Date().toISOString();
+    t.cloud.deps.repos.themes.insert({
+      id: newId(), tenant_id: t.tenant.tenant_id, realm_id: created.body.id, email_realm_name: 'Themed', logo_url_light: 'https://x.test/l.svg',
+      logo_url_dark: 'https://x.test/d.svg', support_url: 'https://x.test/help', button_color: '#000000', button_text_color: '#FFFFFF',
+      create_time: time, update_time: time,
+    });
+    expect((await t.del(`${realmsPath()}/${created.body.id}`)).status).toBe(200);
+    expect(t.cloud.deps.repos.themes.getForRealm(created.body.id)).toBeUndefined();
+  });
 });

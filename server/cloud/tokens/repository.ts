@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { takePage, type PageOf, type PageRequest } from '../http/paging';
 import { hashSecret, newId, newSecret } from '../../lib/ids';
 
 interface TokenRow {
@@ -49,12 +50,12 @@ export function createTokenRepository(db: Db) {
        @principal_type, @principal_id, @issued_at, @expires)`,
   );
   const byHash = db.prepare(`SELECT rowid AS seq, * FROM api_tokens WHERE token_hash = ?`);
+  const ACTIVE = `application_id = @app AND revoke_time IS NULL AND expires > @now
+       AND (@type IS NULL OR principal_type = @type) AND (@principal IS NULL OR principal_id = @principal)`;
   const list = db.prepare(
-    `SELECT rowid AS seq, * FROM api_tokens
-     WHERE application_id = ? AND revoke_time IS NULL AND expires > ?
-       AND (? IS NULL OR principal_type = ?) AND (? IS NULL OR principal_id = ?)
-     ORDER BY rowid LIMIT 100`,
+    `SELECT rowid AS seq, * FROM api_tokens WHERE ${ACTIVE} AND rowid > @after ORDER BY rowid LIMIT @limit OFFSET @skip`,
   );
+  const count = db.prepare(`SELECT count(*) FROM api_tokens WHERE ${ACTIVE}`).pluck();
   const revoke = db.prepare(
     `UPDATE api_tokens SET revoke_time = ? WHERE id = ? AND application_id = ? AND revoke_time IS NULL`,
   );
@@ -93,10 +94,11 @@ export function createTokenRepository(db: Db) {
     findByToken(accessToken: string): TokenRow | undefined {
       return byHash.get(hashSecret(accessToken)) as TokenRow | undefined;
     },
-    listActive(applicationId: string, nowSeconds: number, principal: { type?: string; id?: string }): TokenView[] {
-      const type = principal.type ?? null;
-      const id = principal.id ?? null;
-      return (list.all(applicationId, nowSeconds, type, type, id, id) as TokenRow[]).map(toView);
+    /** One page of the application's unexpired, unrevoked tokens, with the total they number. */
+    listActive(applicationId: string, nowSeconds: number, principal: { type?: string; id?: string }, req: PageRequest): PageOf<TokenView> {
+      const where = { app: applicationId, now: nowSeconds, type: principal.type ?? null, principal: principal.id ?? null };
+      const rows = list.all({ ...where, after: req.afterSeq, limit: req.size + 1, skip: req.skip }) as TokenRow[];
+      return takePage(rows, req, count.get(where) as number, toView);
     },
     get(applicationId: string, tokenId: string): TokenRow | undefined {
       return byId.get(tokenId, applicationId) as TokenRow | undefined;
