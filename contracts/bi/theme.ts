@@ -14,6 +14,8 @@ export interface Theme {
   support_url: string;
   button_color: string;
   button_text_color: string;
+  /** Bindery's extension: the binding email's subject; `{realm}` becomes `email_realm_name`. */
+  email_subject?: string;
 }
 
 const color = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a color like #4673D3');
@@ -25,6 +27,7 @@ export const themeFields = z.object({
   support_url: httpUrl.optional(),
   button_color: color.optional(),
   button_text_color: color.optional(),
+  email_subject: z.string().min(1).max(120).optional(),
 });
 
 export const createThemeBody = z.object({ theme: themeFields.default({}) });

@@ -55,7 +55,8 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const [command, ...args] = options.command;
   const child = spawn(command, args, {
     cwd: options.root,
-    env: { ...process.env, ...options.env, APP_PORT: String(appPort), CLOUD_PORT: String(cloudPort), DATA_DIR: dataDir },
+    // A free port for the built-in SMTP capture too, so tests never collide with a running `npm start`.
+    env: { SMTP_CAPTURE_PORT: '0', ...process.env, ...options.env, APP_PORT: String(appPort), CLOUD_PORT: String(cloudPort), DATA_DIR: dataDir },
     // Its own process group: npm -> sh -> tsx -> node can be signalled together with kill(-pid).
     detached: true,
     stdio: ['ignore', logFd, logFd],

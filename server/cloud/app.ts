@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
+import { randomBytes } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, internalError } from '../lib/api-error';
 import { newId } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { createAuthenticator } from './auth/authenticate';
+import { mountBindingProtocol } from './binding/routes';
 import type { Db } from './db/open';
 import type { CloudConfig, CloudDeps, CloudEnv } from './deps';
 import { mountOperations } from './http/operation';
@@ -17,6 +19,8 @@ export interface BuildCloudOptions {
   config: CloudConfig;
   log: Logger;
   clock?: () => Date;
+  /** Seals emailed binding links in the outbox; tests may omit it (a random key). */
+  sealKey?: Buffer;
 }
 
 /**
@@ -33,6 +37,8 @@ export function buildCloud(options: BuildCloudOptions) {
     log: options.log,
     clock,
     authenticate: createAuthenticator(repos.tokens, clock),
+    secrets: { sealKey: options.sealKey ?? randomBytes(32) },
+    onMailQueued: () => undefined,
   };
   const app = new Hono<CloudEnv>({ getPath: (req) => routingPath(req.url) });
 
@@ -51,6 +57,7 @@ export function buildCloud(options: BuildCloudOptions) {
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.post('/v1/tenants/:tenant_id/realms/:realm_id/applications/:application_id/token', (c) => issueToken(c, deps));
+  mountBindingProtocol(app, deps);
   mountOperations(app, deps, managementOperations);
 
   app.notFound((c) => c.json({ code: 'not_found', message: 'not found' }, 404));

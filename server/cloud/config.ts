@@ -11,6 +11,11 @@ const env = z.object({
   CLOUD_PUBLIC_URL: z.url().optional(),
   APP_PUBLIC_URL: z.url().optional(),
   BINDING_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_CAPTURE_PORT: port.default(2525),
+  MAIL_FROM: z.string().min(3).default('Bindery <no-reply@bindery.localhost>'),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
 });
 
 export interface CloudRuntimeConfig extends CloudConfig {
@@ -19,6 +24,14 @@ export interface CloudRuntimeConfig extends CloudConfig {
   dbFile: string;
   /** The app's origin: the seeded authenticator config's Invoke URL and trusted origin. */
   appOrigin: string;
+  mail: {
+    /** Unset: the cloud runs its own SMTP capture on `capturePort`. */
+    smtpUrl: string | undefined;
+    capturePort: number;
+    from: string;
+    maxAttempts: number;
+    retryBaseMs: number;
+  };
 }
 
 /**
@@ -41,5 +54,12 @@ export function readCloudConfig(source: NodeJS.ProcessEnv = process.env): CloudR
     appOrigin: new URL(e.APP_PUBLIC_URL ?? `http://localhost:${e.APP_PORT}`).origin,
     bindingTokenTtlSeconds: e.BINDING_TOKEN_TTL_SECONDS,
     maxBodyBytes: 256 * 1024,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      capturePort: e.SMTP_CAPTURE_PORT,
+      from: e.MAIL_FROM,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+    },
   };
 }

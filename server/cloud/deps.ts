@@ -32,6 +32,10 @@ export interface CloudDeps {
   clock: () => Date;
   /** Resolves an `Authorization` header to a principal, or throws 401. */
   authenticate(header: string | undefined): Principal;
+  /** Keys that never live in the database (see DATA_DIR/secrets). */
+  secrets: { sealKey: Buffer };
+  /** Called after an email is queued, to wake the mail worker; a no-op until one runs. */
+  onMailQueued: () => void;
 }
 
 export interface CloudEnv {

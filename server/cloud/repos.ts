@@ -6,6 +6,7 @@ import { createBindingJobRepository } from './binding-jobs/repository';
 import { createCredentialRepository } from './credentials/repository';
 import type { Db } from './db/open';
 import { createIdentityRepository } from './identities/repository';
+import { createOutboxRepository } from './mail/outbox';
 import { createRealmRepository } from './realms/repository';
 import { createTenantRepository } from './tenants/repository';
 import { createThemeRepository } from './themes/repository';
@@ -25,6 +26,7 @@ export function createRepos(db: Db) {
     authenticatorConfigs: createAuthenticatorConfigRepository(db),
     tokens: createTokenRepository(db),
     audit: createAuditRepository(db),
+    outbox: createOutboxRepository(db),
   };
 }
 

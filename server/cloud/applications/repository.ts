@@ -37,6 +37,7 @@ export function createApplicationRepository(db: Db) {
      WHERE id = @id`,
   );
   const remove = db.prepare(`DELETE FROM applications WHERE id = ?`);
+  const byConfig = db.prepare(`SELECT id FROM applications WHERE authenticator_config_id = ? ORDER BY rowid LIMIT 1`).pluck();
   const page = db.prepare(
     `SELECT rowid AS seq, * FROM applications WHERE realm_id = ? AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
   );
@@ -66,6 +67,8 @@ export function createApplicationRepository(db: Db) {
       update.run({ id, display_name, resource_server_id, authenticator_config_id, protocol_config_json, now: time });
     },
     remove: (id: string) => void remove.run(id),
+    /** The (first) application that binds and signs in through this authenticator config. */
+    idUsingAuthenticatorConfig: (configId: string) => byConfig.get(configId) as string | undefined,
     list(realmId: string, req: PageRequest): PageOf<Application> {
       const rows = page.all(realmId, req.afterSeq, req.size + 1, req.skip) as ApplicationRow[];
       return takePage(rows, req, count.get(realmId) as number, (row) => publicApplication(toApplication(row)!));

@@ -3,6 +3,7 @@ import { isHttpUrl } from '../../../contracts/bi/common';
 import { found, invalidField, unprocessable } from '../../lib/api-error';
 import { hashSecret, newId, newSecret } from '../../lib/ids';
 import type { CloudDeps } from '../deps';
+import { seal } from '../mail/seal';
 import { publicJob } from './repository';
 
 export interface IssueBindingJobInput {
@@ -30,16 +31,9 @@ export interface IssuedBindingJob {
  * commit together or not at all.
  */
 export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, now: Date): IssuedBindingJob {
-  const { identities, authenticatorConfigs, bindingJobs, audit } = deps.repos;
+  const { identities, bindingJobs, audit } = deps.repos;
   const identity = found(identities.get(input.realmId, input.identityId, now), 'Identity', input.identityId);
-  const config = found(
-    authenticatorConfigs.get(input.realmId, input.authenticatorConfigId),
-    'AuthenticatorConfig',
-    input.authenticatorConfigId,
-  );
-  if (input.postBindingRedirectUri !== undefined) {
-    checkRedirect(input.postBindingRedirectUri, config.config, `${input.fieldPrefix}post_binding_redirect_uri`);
-  }
+  const config = checkJobTemplate(deps, input);
   if (input.deliveryMethod === 'EMAIL' && !identity.traits.primary_email_address) {
     throw unprocessable('Identity missing email address', { type: 'Identity', id: identity.id });
   }
@@ -73,7 +67,33 @@ export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, no
   const link =
     `${deps.config.apiBaseUrl}/v1/tenants/${input.tenantId}/realms/${input.realmId}/identities/${identity.id}` +
     `/credential-binding-jobs/${id}:invokeAuthenticator?token=${token}`;
+  if (input.deliveryMethod === 'EMAIL') {
+    // Queued in the job's own transaction: no job without its email, and the
+    // API answers without waiting for SMTP.
+    deps.repos.outbox.enqueue(id, identity.traits.primary_email_address!, seal(deps.secrets.sealKey, link), now);
+    deps.onMailQueued();
+  }
   return { job: publicJob(bindingJobs.get(input.realmId, id, now)!), link };
+}
+
+/**
+ * Resolves the job's authenticator config (404) and checks its redirect (400).
+ * A batch calls this once before anything is written: these errors belong to
+ * the template, not to one identity, so they must fail the whole batch.
+ */
+export function checkJobTemplate(
+  deps: CloudDeps,
+  input: Pick<IssueBindingJobInput, 'realmId' | 'authenticatorConfigId' | 'postBindingRedirectUri' | 'fieldPrefix'>,
+) {
+  const config = found(
+    deps.repos.authenticatorConfigs.get(input.realmId, input.authenticatorConfigId),
+    'AuthenticatorConfig',
+    input.authenticatorConfigId,
+  );
+  if (input.postBindingRedirectUri !== undefined) {
+    checkRedirect(input.postBindingRedirectUri, config.config, `${input.fieldPrefix}post_binding_redirect_uri`);
+  }
+  return config;
 }
 
 /**

@@ -59,6 +59,17 @@ export type StoredBindingJob = BindingJob & { state_reason?: string };
 /** Credential binding jobs. Binding tokens are stored only as SHA-256 hashes. */
 export function createBindingJobRepository(db: Db) {
   const get = db.prepare(`${SELECT} WHERE id = @id AND realm_id = @realm_id`);
+  const byTokenHash = db.prepare(`${SELECT} WHERE token_hash = @token_hash`);
+  const byId = db.prepare(`${SELECT} WHERE id = @id`);
+  // Single use: only a job still pending and unexpired at commit time completes.
+  const complete = db.prepare(
+    `UPDATE binding_jobs SET state = 'COMPLETE', credential_id = @credential_id, token_used_time = @now, update_time = @now
+     WHERE id = @id AND state IN ${PENDING} AND expire_time > @now AND token_used_time IS NULL`,
+  );
+  const opened = db.prepare(
+    `UPDATE binding_jobs SET state = 'LINK_OPENED', update_time = @now
+     WHERE id = @id AND state IN ('LINK_SENT', 'REQUEST_DELIVERED') AND expire_time > @now`,
+  );
   const insert = db.prepare(
     `INSERT INTO binding_jobs (id, tenant_id, realm_id, identity_id, batch_id, delivery_method, state, post_binding_redirect_uri,
        authenticator_config_id, token_hash, expire_time, create_time, update_time)
@@ -84,6 +95,21 @@ export function createBindingJobRepository(db: Db) {
       return toJob(get.get({ id, realm_id: realmId, now: now.toISOString() }) as JobRow | undefined);
     },
     insert: (job: NewBindingJob) => void insert.run(job),
+    /** A job by id alone, for internal callers that got the id from the database. */
+    getById(id: string, now: Date): StoredBindingJob | undefined {
+      return toJob(byId.get({ id, now: now.toISOString() }) as JobRow | undefined);
+    },
+    getByTokenHash(tokenHash: string, now: Date): StoredBindingJob | undefined {
+      return toJob(byTokenHash.get({ token_hash: tokenHash, now: now.toISOString() }) as JobRow | undefined);
+    },
+    /** Marks the job COMPLETE with its credential; false when it was no longer pending (lost a race, expired). */
+    complete(id: string, credentialId: string, now: Date): boolean {
+      return complete.run({ id, credential_id: credentialId, now: now.toISOString() }).changes === 1;
+    },
+    /** A person opened the emailed link: LINK_SENT -> LINK_OPENED. False when nothing changed. */
+    markOpened(id: string, now: Date): boolean {
+      return opened.run({ id, now: now.toISOString() }).changes === 1;
+    },
     setState(id: string, state: BindingJobState, now: Date, reason: string | null = null): void {
       setState.run({ id, state, reason, now: now.toISOString() });
     },

@@ -164,4 +164,27 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX audit_events_by_identity ON audit_events(tenant_id, identity_id);
   `,
+  /* 2: email delivery of binding links */ `
+  -- One row per binding-link email. The link carries the raw binding token,
+  -- so it is kept sealed (AES-256-GCM, key in DATA_DIR, not in the database)
+  -- and wiped once the message is sent or given up on.
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL REFERENCES binding_jobs(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL,
+    sealed_link TEXT,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_time TEXT NOT NULL,
+    lease_until TEXT,
+    last_error TEXT,
+    create_time TEXT NOT NULL,
+    sent_time TEXT
+  );
+  CREATE INDEX outbox_due ON outbox(state, next_attempt_time);
+  CREATE INDEX outbox_by_job ON outbox(job_id);
+
+  -- Bindery's extension of Beyond Identity's Theme: the binding email's subject.
+  ALTER TABLE themes ADD COLUMN email_subject TEXT;
+  `,
 ];

@@ -1,0 +1,92 @@
+import type { Context } from 'hono';
+import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK } from 'jose';
+import { z } from 'zod';
+import { invalidField } from '../../lib/api-error';
+import { newId } from '../../lib/ids';
+import type { CloudDeps } from '../deps';
+import { readJsonBody } from '../http/operation';
+import { bearer, bindingTokenError, problemWith, usableJob } from './binding-token';
+
+const bindBody = z.object({
+  type: z.literal('JWT', { error: 'must be "JWT"' }),
+  raw: z.string().min(1).max(8192),
+});
+
+/**
+ * `POST …/credential-binding-jobs/{job}:bind` (Bearer = binding token), body
+ * `{"type":"JWT","raw":…}`: the SDK's proof of possession of the new key.
+ * The JWT's header carries the new P-256 public key and it is signed by the
+ * matching private key (ES256); its payload names the token and the identity.
+ * On success, in one transaction: the credential is created ACTIVE, the job
+ * turns COMPLETE and the token is used up. The answer is unwrapped
+ * `{id, state, create_time, update_time}`, as the SDK requires.
+ */
+export async function bind(c: Context, deps: CloudDeps): Promise<Response> {
+  const params = c.req.param() as Record<string, string>;
+  const token = bearer(c.req.header('authorization'));
+  const job = usableJob(deps, params, token);
+  const body = await readJsonBody(c, bindBody);
+  const jwk = await verifyProof(body.raw, token!, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
+  const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
+
+  const credential = deps.db.transaction(() => {
+    const now = deps.clock();
+    const time = now.toISOString();
+    const record = {
+      id: newId(),
+      tenant_id: job.tenant_id,
+      realm_id: job.realm_id,
+      identity_id: job.identity_id,
+      state: 'ACTIVE' as const,
+      csr_type: 'JWT' as const,
+      jwk_json: JSON.stringify(jwk),
+      jwk_thumbprint: thumbprint,
+      create_time: time,
+      update_time: time,
+    };
+    deps.repos.credentials.insert(record);
+    // The conditional update is the single-use guarantee: of any number of
+    // concurrent binds on one token, only the first to commit finds the job
+    // still pending; the others roll back their credential.
+    if (!deps.repos.bindingJobs.complete(job.id, record.id, now)) {
+      const current = deps.repos.bindingJobs.get(job.realm_id, job.id, now);
+      throw bindingTokenError(problemWith(deps, current) ?? 'used', job.id);
+    }
+    deps.repos.audit.record(
+      { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'binding-link', action: 'credential.create', resource_type: 'Credential', resource_id: record.id, identity_id: job.identity_id, detail: { credential_binding_job_id: job.id, jwk_thumbprint: thumbprint } },
+      now,
+    );
+    return record;
+  })();
+  c.header('Cache-Control', 'no-store');
+  return c.json({ id: credential.id, state: credential.state, create_time: credential.create_time, update_time: credential.update_time });
+}
+
+/** Checks the proof JWT and returns the public JWK it proves possession of. */
+async function verifyProof(raw: string, token: string, expectedSub: string): Promise<JWK> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(raw);
+  } catch {
+    throw invalidField('raw', 'must be a compact JWS');
+  }
+  const jwk = header.jwk;
+  if (header.alg !== 'ES256') throw invalidField('raw', 'the proof must be signed with ES256');
+  if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) {
+    throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
+  }
+  const publicJwk: JWK = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+  let payload: Record<string, unknown>;
+  try {
+    const key = await importJWK(publicJwk, 'ES256');
+    ({ payload } = await jwtVerify(raw, key, { algorithms: ['ES256'] }));
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {
+      throw invalidField('raw', error instanceof joseErrors.JWSSignatureVerificationFailed ? 'signature verification failed' : `invalid proof: ${error.message}`);
+    }
+    throw error;
+  }
+  if (payload.token !== token) throw invalidField('raw', 'token does not match the binding token');
+  if (payload.sub !== expectedSub) throw invalidField('raw', `sub must be "${expectedSub}"`);
+  return publicJwk;
+}

@@ -1,0 +1,204 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTestCloud, identityBody, APP_ORIGIN, type TestCloud } from '../test/harness';
+
+let t: TestCloud;
+beforeEach(() => {
+  t = createTestCloud();
+});
+
+/** A RETURN job for a new identity; returns its link split into parts. */
+async function returnJob(username = 'ann', extra: Record<string, unknown> = {}) {
+  const identity = await t.post(`${t.realmPath()}/identities`, identityBody(username));
+  const job = await t.post(`${t.realmPath()}/identities/${identity.body.id}/credential-binding-jobs`, {
+    job: { delivery_method: 'RETURN', authenticator_config_id: t.tenant.app.authenticator_config_id, ...extra },
+  });
+  expect(job.status).toBe(200);
+  const link = new URL(job.body.credential_binding_link);
+  const token = link.searchParams.get('token')!;
+  const jobPath = link.pathname.replace(/:invokeAuthenticator$/, '');
+  return { identityId: identity.body.id as string, jobId: job.body.credential_binding_job.id as string, link, token, jobPath };
+}
+
+/** What the SDK sends to `:bind`: an ES256 JWT with the new public key in its header. */
+async function proof(token: string, sub: string, options: { signWith?: CryptoKey } = {}) {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const raw = await new SignJWT({ sub, token })
+    .setProtectedHeader({ alg: 'ES256', jwk: { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x!, y: jwk.y! } })
+    .sign(options.signWith ?? privateKey);
+  return { raw, thumbprint: await calculateJwkThumbprint(jwk, 'sha256') };
+}
+
+const subFor = (t: TestCloud, identityId: string) => `CN=${identityId}, OU=${t.tenant.realm_id}, O=${t.tenant.tenant_id}`;
+const auth = (token: string) => ({ token: null, headers: { authorization: `Bearer ${token}` } });
+
+describe('authenticator protocol', () => {
+  it('binds: binding instruction, getInfo, bind, then the credential is ACTIVE and the job COMPLETE', async () => {
+    const { identityId, jobId, link, token, jobPath } = await returnJob();
+    const instruction = await t.get(link.pathname + link.search, { token: null, headers: { accept: 'application/json' } });
+    expect(instruction.status).toBe(200);
+    expect(instruction.body).toEqual({
+      api_base_url: 'http://localhost:8787', tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id,
+      identity_id: identityId, job_id: jobId, token,
+    });
+
+    const info = await t.post(`${jobPath}:getInfo`, undefined, auth(token));
+    expect(info.status).toBe(200);
+    expect(info.body).toMatchObject({
+      tenant: { display_name: 'Bindery Dev' },
+      realm: { display_name: 'Bindery' },
+      identity: { display_name: 'User ann', traits: { type: 'traits_v0', username: 'ann', primary_email_address: 'ann@example.com' } },
+      application_id: t.tenant.app.application_id,
+      authenticator_config: { id: t.tenant.app.authenticator_config_id, tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id, config: { type: 'embedded', invoke_url: APP_ORIGIN } },
+    });
+    expect(typeof info.body.theme.logo_url_light).toBe('string');
+    expect(typeof info.body.theme.support_url).toBe('string');
+
+    const { raw, thumbprint } = await proof(token, subFor(t, identityId));
+    const bound = await t.post(`${jobPath}:bind`, { type: 'JWT', raw }, auth(token));
+    expect(bound.status).toBe(200);
+    expect(Object.keys(bound.body).sort()).toEqual(['create_time', 'id', 'state', 'update_time']);
+    expect(bound.body.state).toBe('ACTIVE');
+
+    const credentials = await t.get(`${t.realmPath()}/identities/${identityId}/credentials`);
+    expect(credentials.body.credentials).toEqual([expect.objectContaining({ id: bound.body.id, state: 'ACTIVE', csr_type: 'JWT', jwk_thumbprint: thumbprint })]);
+    const job = await t.get(`${t.realmPath()}/identities/${identityId}/credential-binding-jobs/${jobId}`);
+    expect(job.body).toMatchObject({ state: 'COMPLETE', credential_id: bound.body.id });
+
+    const replay = await t.post(`${jobPath}:bind`, { type: 'JWT', raw }, auth(token));
+    expect(replay.status).toBe(409);
+  });
+
+  it('lets exactly one of 200 concurrent binds on one link succeed', async () => {
+    const { identityId, jobPath, token } = await returnJob();
+    const proofs = await Promise.all(Array.from({ length: 200 }, () => proof(token, subFor(t, identityId))));
+    const results = await Promise.all(proofs.map(({ raw }) => t.post(`${jobPath}:bind`, { type: 'JWT', raw }, auth(token))));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(199);
+    expect(results.find((r) => r.status === 409)!.body.code).toBe('conflict');
+    const credentials = await t.get(`${t.realmPath()}/identities/${identityId}/credentials`);
+    expect(credentials.body.total_size).toBe(1);
+  });
+
+  it('refuses expired, revoked, used and unknown links, each with its own status and code', async () => {
+    const expired = await returnJob('exp');
+    const revoked = await returnJob('rev');
+    const used = await returnJob('used');
+    await t.post(`${t.realmPath()}/identities/${revoked.identityId}/credential-binding-jobs/${revoked.jobId}:revoke`, {});
+    const first = await proof(used.token, subFor(t, used.identityId));
+    expect((await t.post(`${used.jobPath}:bind`, { type: 'JWT', raw: first.raw }, auth(used.token))).status).toBe(200);
+    t.advance(7 * 24 * 3600 * 1000 + 1000);
+
+    const outcome = async (job: Awaited<ReturnType<typeof returnJob>>, token = job.token) => {
+      const info = await t.post(`${job.jobPath}:getInfo`, undefined, auth(token));
+      const link = await t.get(`${job.link.pathname}?token=${token}`, { token: null, headers: { accept: 'application/json' } });
+      const { raw } = await proof(token, subFor(t, job.identityId));
+      const bound = await t.post(`${job.jobPath}:bind`, { type: 'JWT', raw }, auth(token));
+      expect(link.status).toBe(info.status);
+      expect(bound.status).toBe(info.status);
+      return [info.status, info.body.code, info.body.message];
+    };
+    expect(await outcome(expired)).toEqual([410, 'gone', 'credential binding link has expired']);
+    expect(await outcome(revoked)).toEqual([403, 'forbidden', 'credential binding link has been revoked']);
+    expect(await outcome(used)).toEqual([409, 'conflict', 'credential binding link has already been used']);
+    expect(await outcome(used, 'x'.repeat(64))).toEqual([404, 'not_found', 'credential binding link not found']);
+    const job = await t.get(`${t.realmPath()}/identities/${expired.identityId}/credential-binding-jobs/${expired.jobId}`);
+    expect(job.body.state).toBe('EXPIRED');
+  });
+
+  it('refuses a proof signed by another key, with a wrong sub, or with the wrong token', async () => {
+    const { identityId, jobPath, token } = await returnJob();
+    const other = await generateKeyPair('ES256');
+    const forged = await proof(token, subFor(t, identityId), { signWith: other.privateKey });
+    const bad = await t.post(`${jobPath}:bind`, { type: 'JWT', raw: forged.raw }, auth(token));
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].field_violations[0]).toEqual({ field: 'raw', description: 'signature verification failed' });
+
+    const wrongSub = await proof(token, `CN=0000000000000000, OU=${t.tenant.realm_id}, O=${t.tenant.tenant_id}`);
+    const sub = await t.post(`${jobPath}:bind`, { type: 'JWT', raw: wrongSub.raw }, auth(token));
+    expect(sub.status).toBe(400);
+    expect(sub.body.details[0].field_violations[0].description).toMatch(/^sub must be "CN=/);
+
+    const wrongToken = await proof('another-token', subFor(t, identityId));
+    expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw: wrongToken.raw }, auth(token))).status).toBe(400);
+    expect((await t.post(`${jobPath}:bind`, { type: 'JWS', raw: wrongToken.raw }, auth(token))).status).toBe(400);
+    expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw: 'not.a.jwt' }, auth(token))).status).toBe(400);
+
+    // Nothing was bound by any of them: the real proof still works.
+    const good = await proof(token, subFor(t, identityId));
+    expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw: good.raw }, auth(token))).status).toBe(200);
+  });
+
+  it("refuses another realm's token on this realm's path", async () => {
+    const other = t.otherRealm();
+    const config = await t.post(`/v1/tenants/${t.tenant.tenant_id}/realms/${other.realmId}/authenticator-configs`,
+      { authenticator_config: { config: { type: 'embedded', invoke_url: APP_ORIGIN, trusted_origins: [APP_ORIGIN] } } }, { token: other.token });
+    const identity = await t.post(`/v1/tenants/${t.tenant.tenant_id}/realms/${other.realmId}/identities`, identityBody('bob'), { token: other.token });
+    const job = await t.post(`/v1/tenants/${t.tenant.tenant_id}/realms/${other.realmId}/identities/${identity.body.id}/credential-binding-jobs`,
+      { job: { delivery_method: 'RETURN', authenticator_config_id: config.body.id } }, { token: other.token });
+    const otherToken = new URL(job.body.credential_binding_link).searchParams.get('token')!;
+    const mine = await returnJob();
+    const refused = await t.post(`${mine.jobPath}:getInfo`, undefined, auth(otherToken));
+    expect(refused.status).toBe(404);
+    // And a path naming the other realm with this realm's job id finds nothing either.
+    const crossed = `/v1/tenants/${t.tenant.tenant_id}/realms/${other.realmId}/identities/${mine.identityId}/credential-binding-jobs/${mine.jobId}`;
+    expect((await t.post(`${crossed}:getInfo`, undefined, auth(mine.token))).status).toBe(404);
+  });
+
+  it('forwards a person opening the link to {invoke_url}/bind, marks LINK_OPENED, and consumes nothing', async () => {
+    const { identityId, jobId, link, token, jobPath } = await returnJob('ann', { post_binding_redirect_uri: `${APP_ORIGIN}/welcome` });
+    const opened = await t.get(link.pathname + link.search, { token: null, headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(opened.status).toBe(302);
+    const location = new URL(opened.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(`${APP_ORIGIN}/bind`);
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      api_base_url: 'http://localhost:8787', tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id,
+      identity_id: identityId, job_id: jobId, token,
+    });
+    expect(opened.headers.get('referrer-policy')).toBe('no-referrer');
+    const job = await t.get(`${t.realmPath()}/identities/${identityId}/credential-binding-jobs/${jobId}`);
+    expect(job.body.state).toBe('LINK_OPENED');
+
+    // Opening it again (a mail scanner, a second click) still works, and so does the bind.
+    expect((await t.get(link.pathname + link.search, { token: null, headers: { accept: 'text/html' } })).status).toBe(302);
+    const info = await t.post(`${jobPath}:getInfo`, undefined, auth(token));
+    expect(info.body.post_binding_redirect_uri).toBe(`${APP_ORIGIN}/welcome`);
+    const { raw } = await proof(token, subFor(t, identityId));
+    expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw }, auth(token))).status).toBe(200);
+  });
+
+  it('shows a person an error page for an unknown link, without redirecting', async () => {
+    const { link } = await returnJob();
+    const page = await t.get(`${link.pathname}?token=unknown`, { token: null, headers: { accept: 'text/html' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('location')).toBeNull();
+    expect(page.body).toContain('This link is not valid');
+  });
+
+  it('grants CORS only to the trusted origins of the job’s authenticator config', async () => {
+    const { jobPath, token } = await returnJob();
+    const preflight = (origin: string) =>
+      t.request('OPTIONS', `${jobPath}:bind`, {
+        token: null,
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+    const trusted = await preflight(APP_ORIGIN);
+    expect(trusted.status).toBe(204);
+    expect(trusted.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect(trusted.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+
+    const untrusted = await preflight('https://evil.example');
+    expect(untrusted.headers.get('access-control-allow-origin')).toBeNull();
+
+    const info = await t.post(`${jobPath}:getInfo`, undefined, { token: null, headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example' } });
+    expect(info.headers.get('access-control-allow-origin')).toBeNull();
+    const ok = await t.post(`${jobPath}:getInfo`, undefined, { token: null, headers: { authorization: `Bearer ${token}`, origin: APP_ORIGIN } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    // Errors carry the grant too, so the SDK can read the status it reports.
+    const refused = await t.post(`${jobPath}:getInfo`, undefined, { token: null, headers: { authorization: 'Bearer nope', origin: APP_ORIGIN } });
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+  });
+});

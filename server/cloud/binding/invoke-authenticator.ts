@@ -1,0 +1,67 @@
+import type { Context } from 'hono';
+import type { CloudDeps } from '../deps';
+import { bindingTokenError, jobForToken, problemWith, usableJob } from './binding-token';
+import { htmlPage } from './html-page';
+
+/**
+ * `GET …/credential-binding-jobs/{job}:invokeAuthenticator?token=…`, the
+ * binding link. Two callers, told apart by `Accept`:
+ * - the SDK (`Accept: application/json`) gets the binding instruction, the
+ *   six fields `bindPasskey` needs for `:getInfo` and `:bind`;
+ * - a person's browser opening the emailed link (`Accept: text/html`) is sent
+ *   on to the authenticator config's Invoke URL, `{invoke_url}/bind?…`, and
+ *   the job reads LINK_OPENED.
+ * Neither uses up the token: mail scanners open links, and only the person's
+ * click on "Create passkey" (`:bind`) may consume it.
+ */
+export function invokeAuthenticator(c: Context, deps: CloudDeps): Response {
+  const params = c.req.param() as Record<string, string>;
+  const token = c.req.query('token');
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  if (/text\/html/i.test(c.req.header('accept') ?? '')) return openedByPerson(c, deps, params, token);
+
+  const job = usableJob(deps, params, token);
+  return c.json({
+    api_base_url: deps.config.apiBaseUrl,
+    tenant_id: job.tenant_id,
+    realm_id: job.realm_id,
+    identity_id: job.identity_id,
+    job_id: job.id,
+    token: token!,
+  });
+}
+
+function openedByPerson(c: Context, deps: CloudDeps, params: Record<string, string>, token: string | undefined): Response {
+  const job = jobForToken(deps, params, token);
+  if (!job) {
+    const error = bindingTokenError('unknown');
+    return c.html(htmlPage('This link is not valid', 'Ask for a new passkey link and open it from the newest message.'), error.status);
+  }
+  const config = deps.repos.authenticatorConfigs.get(job.realm_id, job.authenticator_config_id)?.config;
+  if (!config || config.type !== 'embedded') {
+    return c.html(htmlPage('This link cannot be opened here', 'Its authenticator configuration has no Invoke URL.'), 409);
+  }
+  const now = deps.clock();
+  // Only a usable link moves the job on; an expired or used one is still
+  // forwarded, so that the app can say which it is.
+  if (!problemWith(deps, job)) {
+    deps.db.transaction(() => {
+      if (deps.repos.bindingJobs.markOpened(job.id, now)) {
+        deps.repos.audit.record(
+          { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'link', action: 'credential_binding_job.open', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id },
+          now,
+        );
+      }
+    })();
+  }
+  const query = new URLSearchParams({
+    api_base_url: deps.config.apiBaseUrl,
+    tenant_id: job.tenant_id,
+    realm_id: job.realm_id,
+    identity_id: job.identity_id,
+    job_id: job.id,
+    token: token!,
+  });
+  return c.redirect(`${config.invoke_url.replace(/\/+$/, '')}/bind?${query}`, 302);
+}

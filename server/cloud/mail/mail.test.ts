@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildCloud } from '../app';
+import { openDb } from '../db/open';
+import { seedDevTenant } from '../seed';
+import { createLogger } from '../../lib/logger';
+import { createServer } from 'node:net';
+import { APP_ORIGIN, identityBody } from '../test/harness';
+import { startMailCapture, type MailCapture } from './capture';
+import { createMailWorker, type MailWorker } from './worker';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const config = { apiBaseUrl: 'http://localhost:8787', authBaseUrl: 'http://localhost:8787', bindingTokenTtlSeconds: 604800, maxBodyBytes: 262144 };
+
+/** A cloud on a database file, with (optionally) a mail worker sending to `smtpPort` over real SMTP. */
+function cloudWithMail(options: { dbFile: string; sealKey: Buffer; smtpPort?: number; maxAttempts?: number; seed?: boolean }) {
+  const db = openDb(options.dbFile);
+  const cloud = buildCloud({ db, config, log: createLogger({}, { level: 'silent' }), sealKey: options.sealKey });
+  let worker: MailWorker | undefined;
+  if (options.smtpPort) {
+    const transport = createTransport({ host: '127.0.0.1', port: options.smtpPort, secure: false, connectionTimeout: 2000, greetingTimeout: 2000 });
+    worker = createMailWorker(cloud.deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 20, pollMs: 50 });
+    worker.start();
+    cleanups.push(() => transport.close());
+  }
+  const tenant = options.seed === false ? undefined : seedDevTenant(cloud.deps, APP_ORIGIN, new Date());
+  cleanups.push(async () => {
+    await worker?.stop();
+    db.close();
+  });
+  return { db, cloud, worker, tenant };
+}
+
+async function emailJob(cloud: ReturnType<typeof buildCloud>, tenant: { tenant_id: string; realm_id: string; management: { api_token: string }; app: { authenticator_config_id: string } }, username: string) {
+  const realm = `/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}`;
+  const headers = { authorization: `Bearer ${tenant.management.api_token}`, 'content-type': 'application/json' };
+  const identity = (await (await cloud.app.request(`${realm}/identities`, { method: 'POST', headers, body: JSON.stringify(identityBody(username)) })).json()) as { id: string };
+  const response = await cloud.app.request(`${realm}/identities/${identity.id}/credential-binding-jobs`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ job: { delivery_method: 'EMAIL', authenticator_config_id: tenant.app.authenticator_config_id } }),
+  });
+  expect(response.status).toBe(200);
+  const { credential_binding_job: job } = (await response.json()) as { credential_binding_job: { id: string; identity_id: string } };
+  return { job, realm, headers };
+}
+
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bindery-mail-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'cloud.sqlite');
+}
+
+async function capture(options: { delayMs?: number } = {}): Promise<MailCapture> {
+  const inbox = await startMailCapture(options);
+  cleanups.push(() => inbox.close());
+  return inbox;
+}
+
+describe('EMAIL delivery', () => {
+  it('sends the binding link over SMTP, branded, in HTML and text, and keeps no readable link', async () => {
+    const inbox = await capture();
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 7), smtpPort: inbox.port });
+    const { job } = await emailJob(cloud, tenant!, 'ann');
+    const message = await inbox.waitFor((m) => m.to.includes('ann@example.com'));
+    expect(message.subject).toBe('Set up your passkey for Bindery');
+    expect(message.links[0]).toMatch(
+      new RegExp(`^http://localhost:8787/v1/tenants/${tenant!.tenant_id}/realms/${tenant!.realm_id}/identities/${job.identity_id}/credential-binding-jobs/${job.id}:invokeAuthenticator\\?token=[\\w-]{43,}$`),
+    );
+    expect(message.html).toContain('https://static.bindery.invalid/logo-light.svg');
+    expect(message.html).toContain('https://bindery.invalid/support');
+    expect(message.html).toContain(message.links[0]!.replace(/&/g, '&#38;'));
+    expect(message.text).toContain('Help: https://bindery.invalid/support');
+
+    const token = new URL(message.links[0]!).searchParams.get('token')!;
+    await expect.poll(() => (db.prepare('SELECT state FROM outbox WHERE job_id = ?').pluck().get(job.id))).toBe('sent');
+    const dump = JSON.stringify(db.prepare('SELECT * FROM outbox').all()) + JSON.stringify(db.prepare('SELECT * FROM binding_jobs').all());
+    expect(dump).not.toContain(token);
+    expect(db.prepare('SELECT sealed_link FROM outbox WHERE job_id = ?').pluck().get(job.id)).toBeNull();
+  });
+
+  it('uses the theme’s email subject', async () => {
+    const inbox = await capture();
+    const { cloud, tenant } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 1), smtpPort: inbox.port });
+    const realm = `/v1/tenants/${tenant!.tenant_id}/realms/${tenant!.realm_id}`;
+    const headers = { authorization: `Bearer ${tenant!.management.api_token}`, 'content-type': 'application/json' };
+    const theme = (await (await cloud.app.request(`${realm}/themes/active`, { headers })).json()) as { id: string };
+    const patched = await cloud.app.request(`${realm}/themes/${theme.id}`, { method: 'PATCH', headers, body: JSON.stringify({ theme: { email_subject: 'Your {realm} passkey' } }) });
+    expect(patched.status).toBe(200);
+    await emailJob(cloud, tenant!, 'bea');
+    expect((await inbox.waitFor((m) => m.to.includes('bea@example.com'))).subject).toBe('Your Bindery passkey');
+  });
+
+  it('answers without waiting for a slow mail server', async () => {
+    const inbox = await capture({ delayMs: 1500 });
+    const { cloud, tenant } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 2), smtpPort: inbox.port });
+    await emailJob(cloud, tenant!, 'cy');
+    // The job exists and the API has answered, while the message is still in flight.
+    expect(inbox.messages()).toHaveLength(0);
+    await inbox.waitFor((m) => m.to.includes('cy@example.com'), 5000);
+  });
+
+  it('retries, then sets FAILED_TO_SEND with the reason when SMTP stays down', async () => {
+    const closedPort = await unusedPort();
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 3), smtpPort: closedPort!, maxAttempts: 3 });
+    const { job, realm, headers } = await emailJob(cloud, tenant!, 'dan');
+    const read = async () =>
+      ((await (await cloud.app.request(`${realm}/identities/${job.identity_id}/credential-binding-jobs/${job.id}`, { headers })).json()) as { state: string }).state;
+    await expect.poll(read, { timeout: 5000 }).toBe('FAILED_TO_SEND');
+    const row = db.prepare('SELECT * FROM outbox WHERE job_id = ?').get(job.id) as { state: string; attempts: number; last_error: string; sealed_link: string | null };
+    expect(row).toMatchObject({ state: 'failed', attempts: 3, sealed_link: null });
+    expect(row.last_error).toMatch(/ECONNREFUSED/);
+    expect(db.prepare('SELECT state_reason FROM binding_jobs WHERE id = ?').pluck().get(job.id)).toMatch(/^email could not be sent: .*ECONNREFUSED/);
+    const events = cloud.deps.repos.audit.list(tenant!.tenant_id, { identityId: job.identity_id });
+    expect(events[0]).toMatchObject({ action: 'credential_binding_job.send_failed', resource_id: job.id });
+  });
+
+  it('does not mail a job revoked before its email went out', async () => {
+    const dbFile = tempDb();
+    const sealKey = Buffer.alloc(32, 4);
+    const first = cloudWithMail({ dbFile, sealKey });
+    const { job, realm, headers } = await emailJob(first.cloud, first.tenant!, 'eve');
+    await first.cloud.app.request(`${realm}/identities/${job.identity_id}/credential-binding-jobs/${job.id}:revoke`, { method: 'POST', headers });
+    const inbox = await capture();
+    const second = cloudWithMail({ dbFile, sealKey, smtpPort: inbox.port, seed: false });
+    await second.worker!.idle();
+    await expect.poll(() => second.db.prepare('SELECT state FROM outbox WHERE job_id = ?').pluck().get(job.id)).toBe('cancelled');
+    expect(inbox.messages()).toHaveLength(0);
+  });
+
+  it('sends after a restart what was queued before it', async () => {
+    const dbFile = tempDb();
+    const sealKey = Buffer.alloc(32, 5);
+    // First life: no worker at all, as if the process died right after the API answered.
+    const first = cloudWithMail({ dbFile, sealKey });
+    const { job } = await emailJob(first.cloud, first.tenant!, 'fay');
+    first.db.close();
+    const inbox = await capture();
+    cloudWithMail({ dbFile, sealKey, smtpPort: inbox.port, seed: false });
+    const message = await inbox.waitFor((m) => m.to.includes('fay@example.com'));
+    expect(message.links[0]).toContain(`/credential-binding-jobs/${job.id}:invokeAuthenticator?token=`);
+  });
+});
+
+/** A loopback port with nothing listening on it (a mail server that is down). */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import type { Db } from '../db/open';
+import { newId } from '../../lib/ids';
+
+export interface OutboxRow {
+  id: string;
+  job_id: string;
+  recipient: string;
+  sealed_link: string | null;
+  state: 'queued' | 'sent' | 'failed' | 'cancelled';
+  attempts: number;
+  next_attempt_time: string;
+  last_error: string | null;
+  create_time: string;
+  sent_time: string | null;
+}
+
+/**
+ * The email outbox: durable, so a message queued before a crash is sent after
+ * the restart. A worker claims due rows with a short lease, so two workers on
+ * one database (e.g. two processes) never send the same message at once.
+ */
+export function createOutboxRepository(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO outbox (id, job_id, recipient, sealed_link, state, next_attempt_time, create_time)
+     VALUES (@id, @job_id, @recipient, @sealed_link, 'queued', @now, @now)`,
+  );
+  const due = db.prepare(
+    `SELECT * FROM outbox WHERE state = 'queued' AND next_attempt_time <= @now AND (lease_until IS NULL OR lease_until <= @now)
+     ORDER BY next_attempt_time LIMIT @limit`,
+  );
+  const lease = db.prepare(
+    `UPDATE outbox SET lease_until = @until WHERE id = @id AND state = 'queued' AND (lease_until IS NULL OR lease_until <= @now)`,
+  );
+  const sent = db.prepare(
+    `UPDATE outbox SET state = 'sent', sealed_link = NULL, attempts = attempts + 1, sent_time = @now, lease_until = NULL, last_error = NULL WHERE id = @id`,
+  );
+  const retry = db.prepare(
+    `UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_time = @next, lease_until = NULL WHERE id = @id`,
+  );
+  const end = db.prepare(
+    `UPDATE outbox SET state = @state, sealed_link = NULL, attempts = attempts + @tried, last_error = @error, lease_until = NULL WHERE id = @id`,
+  );
+  const byJob = db.prepare(`SELECT * FROM outbox WHERE job_id = ? ORDER BY rowid DESC LIMIT 1`);
+  const nextDue = db.prepare(`SELECT min(next_attempt_time) FROM outbox WHERE state = 'queued'`).pluck();
+  return {
+    enqueue(jobId: string, recipient: string, sealedLink: string, now: Date): string {
+      const id = newId();
+      insert.run({ id, job_id: jobId, recipient, sealed_link: sealedLink, now: now.toISOString() });
+      return id;
+    },
+    /** Claims up to `limit` due messages for `leaseMs`; each returned row is this caller's to send. */
+    claimDue(now: Date, limit: number, leaseMs: number): OutboxRow[] {
+      return db.transaction(() => {
+        const nowIso = now.toISOString();
+        const until = new Date(now.getTime() + leaseMs).toISOString();
+        return (due.all({ now: nowIso, limit }) as OutboxRow[]).filter((row) => lease.run({ id: row.id, until, now: nowIso }).changes === 1);
+      })();
+    },
+    markSent: (id: string, now: Date) => void sent.run({ id, now: now.toISOString() }),
+    markRetry: (id: string, error: string, next: Date) => void retry.run({ id, error, next: next.toISOString() }),
+    /** Gives up on a message: 'failed' after the last attempt, 'cancelled' when its job no longer wants it. */
+    end: (id: string, state: 'failed' | 'cancelled', error: string, tried: boolean) =>
+      void end.run({ id, state, error, tried: tried ? 1 : 0 }),
+    latestForJob: (jobId: string) => byJob.get(jobId) as OutboxRow | undefined,
+    /** When the earliest queued message is due, or undefined when none is queued. */
+    nextDueTime: () => (nextDue.get() as string | null) ?? undefined,
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

@@ -1,0 +1,143 @@
+import type { Transporter } from 'nodemailer';
+import type { CloudDeps } from '../deps';
+import type { OutboxRepository } from './outbox';
+import { composeBindingEmail } from './compose';
+import { unseal } from './seal';
+
+export interface MailWorkerOptions {
+  transport: Pick<Transporter, 'sendMail'>;
+  from: string;
+  /** Attempts before a message is given up and its job set FAILED_TO_SEND. */
+  maxAttempts: number;
+  /** Delay before retry n (1-based) is `retryBaseMs * 2^(n-1)`, at most 5 minutes. */
+  retryBaseMs: number;
+  /** How often to look for due messages when nothing wakes the worker sooner. */
+  pollMs?: number;
+  /** Messages sent at once. */
+  concurrency?: number;
+}
+
+/**
+ * Sends queued binding-link emails. It is woken when a message is queued and
+ * otherwise polls, so the API never waits for SMTP. Failures retry with
+ * exponential backoff; after the last attempt the job becomes FAILED_TO_SEND
+ * with the SMTP error as its recorded reason. Delivery is at least once: a
+ * crash between the SMTP "250 OK" and the commit that marks the row sent
+ * sends that message again after the restart.
+ */
+export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
+  const outbox = deps.repos.outbox;
+  const pollMs = options.pollMs ?? 1000;
+  const concurrency = options.concurrency ?? 4;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = true;
+  let again = false;
+
+  async function sendOne(row: ReturnType<OutboxRepository['claimDue']>[number]): Promise<void> {
+    const now = deps.clock();
+    const job = deps.repos.bindingJobs.getById(row.job_id, now);
+    // A job revoked, expired or deleted before its email went out must not be mailed.
+    if (!job || !['LINK_SENT', 'REQUEST_DELIVERED'].includes(job.state) || !row.sealed_link) {
+      outbox.end(row.id, 'cancelled', `job is ${job?.state ?? 'gone'}`, false);
+      return;
+    }
+    const identity = deps.repos.identities.get(job.realm_id, job.identity_id, now);
+    const theme = deps.repos.themes.active(job.tenant_id, job.realm_id);
+    try {
+      const message = composeBindingEmail({
+        theme,
+        displayName: identity?.display_name ?? row.recipient,
+        link: unseal(deps.secrets.sealKey, row.sealed_link),
+        expireTime: job.expire_time,
+      });
+      await options.transport.sendMail({ from: options.from, to: row.recipient, ...message });
+      outbox.markSent(row.id, deps.clock());
+    } catch (error) {
+      const reason = describe(error);
+      const attempt = row.attempts + 1;
+      if (attempt < options.maxAttempts) {
+        const delay = Math.min(options.retryBaseMs * 2 ** (attempt - 1), 5 * 60_000);
+        outbox.markRetry(row.id, reason, new Date(deps.clock().getTime() + delay));
+        deps.log.warn('binding email failed; will retry', { job_id: job.id, attempt, reason });
+        return;
+      }
+      const failedAt = deps.clock();
+      deps.db.transaction(() => {
+        outbox.end(row.id, 'failed', reason, true);
+        deps.repos.bindingJobs.setState(job.id, 'FAILED_TO_SEND', failedAt, `email could not be sent: ${reason}`);
+        deps.repos.audit.record(
+          { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'mail', action: 'credential_binding_job.send_failed', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id, detail: { reason, attempts: attempt } },
+          failedAt,
+        );
+      })();
+      deps.log.error('binding email failed for good', { job_id: job.id, attempts: attempt, reason });
+    }
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      again = false;
+      const rows = outbox.claimDue(deps.clock(), concurrency, 60_000);
+      if (rows.length > 0) await Promise.all(rows.map(sendOne));
+      if (stopped || (rows.length === 0 && !again)) return;
+    }
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, delayMs);
+  }
+
+  function tick(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error: unknown) => deps.log.error('mail worker error', { error }))
+      .finally(() => {
+        running = undefined;
+        const next = outbox.nextDueTime();
+        const wait = next ? Math.max(0, Date.parse(next) - deps.clock().getTime()) : pollMs;
+        schedule(Math.min(wait, pollMs));
+      });
+  }
+
+  return {
+    start(): void {
+      stopped = false;
+      deps.onMailQueued = () => {
+        again = true;
+        if (!running) schedule(0);
+      };
+      schedule(0);
+    },
+    /** Stops after the messages in flight; resolves when they are done. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      deps.onMailQueued = () => undefined;
+      await running;
+    },
+    /** Resolves when no message is queued and due (tests). */
+    async idle(): Promise<void> {
+      for (;;) {
+        await running;
+        const next = outbox.nextDueTime();
+        if (!next || Date.parse(next) > deps.clock().getTime()) return;
+        tick();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+  };
+}
+
+export type MailWorker = ReturnType<typeof createMailWorker>;
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; responseCode?: number; message?: string };
+  const text = e.message ?? String(error);
+  return [e.code, e.responseCode, text].filter(Boolean).join(' ').slice(0, 500);
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { listenLoopback } from '../lib/listen';
+import type { Logger } from '../lib/logger';
+import { buildCloud } from './app';
+import type { CloudRuntimeConfig } from './config';
+import { openDb } from './db/open';
+import { startMailCapture, type MailCapture } from './mail/capture';
+import { mountInbox } from './mail/inbox-routes';
+import { createMailWorker } from './mail/worker';
+import { ensureDevTenant } from './seed';
+
+/**
+ * Starts the local cloud: database, HTTP listener on loopback, dev tenant,
+ * mail (the built-in SMTP capture when SMTP_URL is unset) and the mail worker.
+ * `stop()` undoes all of it in order, letting in-flight emails finish.
+ */
+export async function startCloud(config: CloudRuntimeConfig, log: Logger) {
+  const db = openDb(config.dbFile);
+  let capture: MailCapture | undefined;
+  if (!config.mail.smtpUrl) capture = await startMailCapture({ port: config.mail.capturePort });
+  const smtpUrl = config.mail.smtpUrl ?? `smtp://127.0.0.1:${capture!.port}`;
+  const cloud = buildCloud({ db, config, log, sealKey: loadSealKey(config.dataDir) });
+  if (capture) mountInbox(cloud.app, capture);
+
+  const listening = await listenLoopback(cloud.app.fetch, config.port);
+  const tenant = ensureDevTenant(cloud.deps, { dataDir: config.dataDir, appOrigin: config.appOrigin });
+
+  const url = new URL(smtpUrl);
+  const transport = createTransport({
+    host: url.hostname,
+    port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
+    secure: url.protocol === 'smtps:',
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    pool: true,
+    maxConnections: 4,
+    // Fail a dead or stuck mail server in seconds, not nodemailer's default minutes.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  const worker = createMailWorker(cloud.deps, {
+    transport,
+    from: config.mail.from,
+    maxAttempts: config.mail.maxAttempts,
+    retryBaseMs: config.mail.retryBaseMs,
+  });
+  worker.start();
+
+  return {
+    ...cloud,
+    db,
+    tenant,
+    port: listening.port,
+    /** Where captured mail can be read, when the built-in capture runs. */
+    inboxUrl: capture ? `${config.apiBaseUrl}/inbox` : undefined,
+    smtp: capture ? `built-in capture on smtp://127.0.0.1:${capture.port}` : 'SMTP_URL',
+    worker,
+    async stop(): Promise<void> {
+      await listening.close();
+      await worker.stop();
+      transport.close();
+      await capture?.close();
+      db.close();
+    },
+  };
+}
+
+/**
+ * The key that seals emailed binding links in the outbox, kept beside (not in)
+ * the database, so a copy of the database alone reveals no usable link.
+ */
+function loadSealKey(dataDir: string): Buffer {
+  const dir = join(dataDir, 'secrets');
+  const file = join(dir, 'seal.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}
