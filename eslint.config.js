@@ -20,6 +20,8 @@ const elements = [
   ['server-lib', 'server/lib'],
   ['scripts', 'scripts'],
   ['e2e', 'e2e'],
+  // Integration tests that drive several parts together (e.g. the app backend against the local cloud).
+  ['tests', 'test'],
   ['bench', 'bench'],
 ].map(([type, folder]) => ({
   type,
@@ -135,7 +137,7 @@ export default defineConfig([
             mayImport('src-app', ['src-lib', 'src-passkeys', 'contracts']),
             mayImport('src-console', ['src-lib', 'src-passkeys', 'contracts']),
             // Tooling and tests may reach into anything to start, seed or measure the system.
-            { from: { element: { types: { anyOf: ['scripts', 'e2e', 'bench'] } } }, allow: { to: { module: { origin: '*' } } } },
+            { from: { element: { types: { anyOf: ['scripts', 'e2e', 'bench', 'tests'] } } }, allow: { to: { module: { origin: '*' } } } },
           ],
         },
       ],
