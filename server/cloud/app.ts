@@ -9,6 +9,8 @@ import { mountBindingProtocol } from './binding/routes';
 import type { Db } from './db/open';
 import type { CloudConfig, CloudDeps, CloudEnv } from './deps';
 import { mountOperations } from './http/operation';
+import { mountOidc } from './oidc/routes';
+import { createSigningKeys } from './oidc/signing-keys';
 import { routingPath } from './http/path';
 import { managementOperations } from './operations';
 import { createRepos } from './repos';
@@ -30,6 +32,7 @@ export interface BuildCloudOptions {
 export function buildCloud(options: BuildCloudOptions) {
   const clock = options.clock ?? (() => new Date());
   const repos = createRepos(options.db);
+  const sealKey = options.sealKey ?? randomBytes(32);
   const deps: CloudDeps = {
     db: options.db,
     repos,
@@ -37,8 +40,9 @@ export function buildCloud(options: BuildCloudOptions) {
     log: options.log,
     clock,
     authenticate: createAuthenticator(repos.tokens, clock),
-    secrets: { sealKey: options.sealKey ?? randomBytes(32) },
+    secrets: { sealKey },
     onMailQueued: () => undefined,
+    signingKeys: createSigningKeys(options.db, sealKey),
   };
   const app = new Hono<CloudEnv>({ getPath: (req) => routingPath(req.url) });
 
@@ -58,6 +62,7 @@ export function buildCloud(options: BuildCloudOptions) {
   app.get('/health', (c) => c.json({ ok: true }));
   app.post('/v1/tenants/:tenant_id/realms/:realm_id/applications/:application_id/token', (c) => issueToken(c, deps));
   mountBindingProtocol(app, deps);
+  mountOidc(app, deps);
   mountOperations(app, deps, managementOperations);
 
   app.notFound((c) => c.json({ code: 'not_found', message: 'not found' }, 404));

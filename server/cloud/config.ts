@@ -6,6 +6,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 const env = z.object({
   CLOUD_PORT: port.default(8787),
+  CLOUD_TLS_PORT: port.default(8788),
   APP_PORT: port.default(3000),
   DATA_DIR: z.string().min(1).default('.data'),
   CLOUD_PUBLIC_URL: z.url().optional(),
@@ -20,6 +21,8 @@ const env = z.object({
 
 export interface CloudRuntimeConfig extends CloudConfig {
   port: number;
+  /** The https listener that serves the signing keys (the request JWT's `jku`). */
+  tlsPort: number;
   dataDir: string;
   dbFile: string;
   /** The app's origin: the seeded authenticator config's Invoke URL and trusted origin. */
@@ -47,6 +50,9 @@ export function readCloudConfig(source: NodeJS.ProcessEnv = process.env): CloudR
   const apiBaseUrl = (e.CLOUD_PUBLIC_URL ?? `http://localhost:${e.CLOUD_PORT}`).replace(/\/$/, '');
   return {
     port: e.CLOUD_PORT,
+    tlsPort: e.CLOUD_TLS_PORT,
+    // The bare host must be in the SDK's allowedDomains; the port may differ.
+    jwksBaseUrl: `https://localhost:${e.CLOUD_TLS_PORT}`,
     dataDir: e.DATA_DIR,
     dbFile: join(e.DATA_DIR, 'cloud.sqlite'),
     apiBaseUrl,

@@ -1,5 +1,6 @@
 import type { Logger } from '../lib/logger';
 import type { Db } from './db/open';
+import type { SigningKeys } from './oidc/signing-keys';
 import type { Repos } from './repos';
 
 /** The caller of a management operation, from its bearer token. */
@@ -22,6 +23,8 @@ export interface CloudConfig {
   bindingTokenTtlSeconds: number;
   /** Largest request body accepted. */
   maxBodyBytes: number;
+  /** The https base that serves the signing keys (`jku`); the SDK fetches them only over https. */
+  jwksBaseUrl: string;
 }
 
 export interface CloudDeps {
@@ -36,6 +39,7 @@ export interface CloudDeps {
   secrets: { sealKey: Buffer };
   /** Called after an email is queued, to wake the mail worker; a no-op until one runs. */
   onMailQueued: () => void;
+  signingKeys: SigningKeys;
 }
 
 export interface CloudEnv {

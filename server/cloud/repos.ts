@@ -7,6 +7,7 @@ import { createCredentialRepository } from './credentials/repository';
 import type { Db } from './db/open';
 import { createIdentityRepository } from './identities/repository';
 import { createOutboxRepository } from './mail/outbox';
+import { createOidcRepository } from './oidc/repository';
 import { createRealmRepository } from './realms/repository';
 import { createTenantRepository } from './tenants/repository';
 import { createThemeRepository } from './themes/repository';
@@ -27,6 +28,7 @@ export function createRepos(db: Db) {
     tokens: createTokenRepository(db),
     audit: createAuditRepository(db),
     outbox: createOutboxRepository(db),
+    oidc: createOidcRepository(db),
   };
 }
 

@@ -16,6 +16,7 @@ const config: CloudConfig = {
   authBaseUrl: 'http://localhost:8788',
   bindingTokenTtlSeconds: 7 * 24 * 3600,
   maxBodyBytes: 256 * 1024,
+  jwksBaseUrl: 'https://localhost:8788',
 };
 
 let dirs: string[] = [];

@@ -1,5 +1,6 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 
 export interface Listening {
   port: number;
@@ -11,13 +12,18 @@ export interface Listening {
  * has it, ::1. Both, because `localhost` (the host name WebAuthn and the SDK's
  * `allowedDomains` need) may resolve to either.
  */
-export async function listenLoopback(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Listening> {
+export async function listenLoopback(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  tls?: { key: string; cert: string },
+): Promise<Listening> {
   const listener = getRequestListener(fetch);
-  const first = await listenOn(createServer(listener), port, '127.0.0.1');
+  const make = () => (tls ? createTlsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener));
+  const first = await listenOn(make(), port, '127.0.0.1');
   const actualPort = (first.address() as { port: number }).port;
   const servers: Server[] = [first];
   try {
-    servers.push(await listenOn(createServer(listener), actualPort, '::1'));
+    servers.push(await listenOn(make(), actualPort, '::1'));
   } catch (error) {
     // No IPv6 loopback here (or the port is taken there): 127.0.0.1 alone still serves localhost.
     if (!['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EADDRINUSE'].includes((error as { code?: string }).code ?? '')) throw error;

@@ -22,12 +22,15 @@ export function createCredentialRepository(db: Db) {
     `SELECT ${COLUMNS} FROM credentials WHERE realm_id = ? AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
   );
   const countAll = db.prepare(`SELECT count(*) FROM credentials WHERE realm_id = ?`).pluck();
+  const byThumbprint = db.prepare(`SELECT ${COLUMNS} FROM credentials WHERE jwk_thumbprint = ? ORDER BY rowid DESC LIMIT 1`);
 
   return {
     get(realmId: string, identityId: string, id: string): Credential | undefined {
       return strip(get.get(id, realmId, identityId) as CredentialRow | undefined);
     },
     insert: (credential: Credential) => void insert.run(credential),
+    /** The credential of a passkey, by its public key's RFC 7638 thumbprint (the sign-in proof's `kid`). */
+    findByThumbprint: (thumbprint: string) => strip(byThumbprint.get(thumbprint) as CredentialRow | undefined),
     /** ACTIVE -> REVOKED; false when it was not ACTIVE. */
     revoke: (id: string, now: Date) => revoke.run(now.toISOString(), id).changes === 1,
     /** `identityId` `-` lists the whole realm. */

@@ -187,4 +187,60 @@ export const migrations: readonly string[] = [
   -- Bindery's extension of Beyond Identity's Theme: the binding email's subject.
   ALTER TABLE themes ADD COLUMN email_subject TEXT;
   `,
+  /* 3: OpenID Connect sign-in with the bound passkey */ `
+  -- The cloud's token-signing keys. A retired key stays in the JWKS until
+  -- remove_time, when every token it signed has expired.
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    alg TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    sealed_private_jwk TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    retire_time TEXT,
+    remove_time TEXT
+  );
+
+  -- One authorize request, from /authorize until the passkey proof (single use).
+  CREATE TABLE oidc_transactions (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL,
+    application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    redirect_uri TEXT NOT NULL,
+    client_state TEXT,
+    client_nonce TEXT,
+    code_challenge TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    bi_nonce TEXT NOT NULL,
+    expire_time TEXT NOT NULL,
+    used_time TEXT,
+    create_time TEXT NOT NULL
+  );
+
+  -- Authorization codes (hashed), single use and short-lived.
+  CREATE TABLE oidc_codes (
+    code_hash TEXT PRIMARY KEY,
+    transaction_id TEXT NOT NULL REFERENCES oidc_transactions(id) ON DELETE CASCADE,
+    application_id TEXT NOT NULL,
+    identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+    credential_id TEXT NOT NULL,
+    auth_time INTEGER NOT NULL,
+    expire_time TEXT NOT NULL,
+    used_time TEXT,
+    create_time TEXT NOT NULL
+  );
+
+  -- Access tokens from the authorization code grant (hashed), for userinfo.
+  CREATE TABLE oidc_access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    code_hash TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+    scope TEXT NOT NULL,
+    expire_time TEXT NOT NULL,
+    revoke_time TEXT,
+    create_time TEXT NOT NULL
+  );
+  CREATE INDEX oidc_access_tokens_by_code ON oidc_access_tokens(code_hash);
+  `,
 ];

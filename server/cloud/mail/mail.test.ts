@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const config = { apiBaseUrl: 'http://localhost:8787', authBaseUrl: 'http://localhost:8787', bindingTokenTtlSeconds: 604800, maxBodyBytes: 262144 };
+const config = { apiBaseUrl: 'http://localhost:8787', authBaseUrl: 'http://localhost:8787', bindingTokenTtlSeconds: 604800, maxBodyBytes: 262144, jwksBaseUrl: 'https://localhost:8788' };
 
 /** A cloud on a database file, with (optionally) a mail worker sending to `smtpPort` over real SMTP. */
 function cloudWithMail(options: { dbFile: string; sealKey: Buffer; smtpPort?: number; maxAttempts?: number; seed?: boolean }) {

@@ -40,6 +40,7 @@ export function createTestCloud(options: { config?: Partial<CloudConfig> } = {})
     authBaseUrl: 'http://localhost:8787',
     bindingTokenTtlSeconds: 7 * 24 * 3600,
     maxBodyBytes: 256 * 1024,
+    jwksBaseUrl: 'https://localhost:8788',
     ...options.config,
   };
   const cloud = buildCloud({ db, config, log: createLogger({}, { level: 'silent' }), clock });

@@ -2,23 +2,15 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { hashSecret } from '../../lib/ids';
 import type { CloudDeps } from '../deps';
-
-/** RFC 6749 §5.2 error; the token endpoint speaks OAuth, not the management API's error shape. */
-class OAuthError extends Error {
-  constructor(
-    readonly status: 400 | 401,
-    readonly error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'unauthorized_client',
-    readonly description: string,
-  ) {
-    super(description);
-  }
-}
+import { codeGrant } from '../oidc/code-grant';
+import { OAuthError } from './oauth-error';
 
 /** Largest `expiration_time` a caller may ask for when the application sets no lifetime. */
 const DEFAULT_LIFETIME_SECONDS = 3600;
 
 /**
- * `POST {auth_base}/v1/tenants/{t}/realms/{r}/applications/{app}/token`, the
+ * `POST {auth_base}/v1/tenants/{t}/realms/{r}/applications/{app}/token`: the
+ * authorization code grant of OIDC sign-in (see `oidc/code-grant.ts`), and the
  * client credentials grant that mints Management API tokens. The client
  * authenticates with HTTP Basic (or `client_secret_post`); `scope` must be a
  * subset of the application's `allowed_scopes`; `expiration_time` (seconds)
@@ -31,16 +23,20 @@ export async function issueToken(c: Context, deps: CloudDeps): Promise<Response>
     const { tenant_id, realm_id, application_id } = c.req.param() as Record<string, string>;
     const client = clientCredentials(c.req.header('authorization'), form);
     const app = client ? deps.repos.applications.getByClientId(client.id) : undefined;
+    // A public client (no secret) identifies itself by client_id alone; PKCE protects its codes.
+    const isPublic = app?.protocol_config?.confidentiality === 'public' && !app.client_secret_hash;
     if (
       !client || !app || app.id !== application_id || app.tenant_id !== tenant_id || app.realm_id !== realm_id ||
-      !app.client_secret_hash || !sameHash(app.client_secret_hash, hashSecret(client.secret))
+      (!isPublic && (!app.client_secret_hash || !sameHash(app.client_secret_hash, hashSecret(client.secret))))
     ) {
       throw new OAuthError(401, 'invalid_client', 'client authentication failed');
     }
     const grant = form.get('grant_type');
+    if (grant === 'authorization_code') return c.json(await codeGrant(deps, app, form));
     if (grant !== 'client_credentials') {
-      throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+      throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be authorization_code or client_credentials');
     }
+    if (isPublic) throw new OAuthError(401, 'invalid_client', 'a public client cannot use client_credentials');
     const protocol = app.protocol_config;
     if (!protocol?.grant_type?.includes('client_credentials')) {
       throw new OAuthError(400, 'unauthorized_client', 'this application may not use the client_credentials grant');
@@ -121,8 +117,8 @@ function clientCredentials(header: string | undefined, form: URLSearchParams): {
     }
   }
   const id = form.get('client_id');
-  const secret = form.get('client_secret');
-  return id && secret ? { id, secret } : undefined;
+  const secret = form.get('client_secret') ?? '';
+  return id ? { id, secret } : undefined;
 }
 
 function sameHash(a: string, b: string): boolean {

@@ -75,7 +75,8 @@ describe('token endpoint', () => {
   });
 
   it('answers 400 unsupported_grant_type for another grant', async () => {
-    for (const form of [{ grant_type: 'password' }, { grant_type: 'authorization_code', code: 'x' }, {} as Record<string, string>]) {
+    // authorization_code is the OIDC sign-in's grant: see server/cloud/oidc/oidc.test.ts.
+    for (const form of [{ grant_type: 'password' }, { grant_type: 'implicit' }, {} as Record<string, string>]) {
       const refused = await tokenRequest(form);
       expect(refused.status).toBe(400);
       expect(refused.body.error).toBe('unsupported_grant_type');

@@ -1,0 +1,102 @@
+import type { Context } from 'hono';
+import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import { hashSecret, newSecret } from '../../lib/ids';
+import type { CloudDeps } from '../deps';
+import { findClientApp } from './client-app';
+
+/** How long an authorization code lives. */
+const CODE_SECONDS = 60;
+
+/**
+ * `POST {auth_base}/v1/tenants/{t}/realms/{r}/applications/{app}/bi-authenticate`,
+ * form body `claims={"Jwt":"<proof>"}`: the SDK's passkey proof for an authorize
+ * transaction. The proof's `kid` is the RFC 7638 thumbprint of the passkey's
+ * public key, so it finds the credential; the credential must be ACTIVE, of
+ * this realm, and its identity not suspended. Then the signature, `aud` (this
+ * URL), `exp`, and the transaction's `bi_tid` and `bi_non` (single use).
+ * The answer is always 200: `{"type":"allow","code":…}` or `{"type":"deny"}`
+ * (any other shape is "Failed to decode a response" in the SDK); the reason
+ * for a deny goes to the audit log, not to the browser.
+ */
+export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Response> {
+  const params = c.req.param() as Record<string, string>;
+  const client = findClientApp(deps, params);
+  c.header('Cache-Control', 'no-store');
+  const deny = (reason: string, identityId?: string) => {
+    deps.repos.audit.record(
+      { tenant_id: params.tenant_id ?? '', realm_id: params.realm_id ?? null, actor: 'passkey', action: 'sign_in.deny', resource_type: 'Application', resource_id: params.application_id ?? '', identity_id: identityId ?? null, detail: { reason } },
+      deps.clock(),
+    );
+    deps.log.info('sign-in denied', { reason, application_id: params.application_id });
+    return c.json({ type: 'deny' });
+  };
+  if (!client) return deny('unknown application');
+
+  const raw = await readProof(c);
+  if (!raw) return deny('malformed proof body');
+  let kid: string | undefined;
+  try {
+    kid = decodeProtectedHeader(raw).kid;
+  } catch {
+    return deny('proof is not a JWS');
+  }
+  const credential = kid ? deps.repos.credentials.findByThumbprint(kid) : undefined;
+  if (!credential || credential.realm_id !== client.app.realm_id || credential.tenant_id !== client.app.tenant_id) {
+    return deny('unknown credential');
+  }
+  if (credential.state !== 'ACTIVE') return deny('credential revoked', credential.identity_id);
+  const now = deps.clock();
+  const identity = deps.repos.identities.get(credential.realm_id, credential.identity_id, now);
+  if (!identity) return deny('identity deleted', credential.identity_id);
+  if (identity.status === 'suspended') return deny('identity suspended', identity.id);
+
+  let payload: Record<string, unknown>;
+  try {
+    const key = await importJWK(JSON.parse(credential.jwk_json) as JWK, 'ES256');
+    ({ payload } = await jwtVerify(raw, key, {
+      algorithms: ['ES256'],
+      audience: `${client.issuer}/bi-authenticate`,
+      currentDate: now,
+      requiredClaims: ['exp', 'bi_tid', 'bi_non'],
+    }));
+  } catch (error) {
+    return deny(`proof rejected: ${(error as Error).message}`, identity.id);
+  }
+  if (payload.sub !== `CN=${identity.id}, OU=${identity.realm_id}, O=${identity.tenant_id}`) return deny('proof sub names another identity', identity.id);
+
+  const transaction = deps.repos.oidc.getTransaction(String(payload.bi_tid));
+  if (!transaction || transaction.application_id !== client.app.id) return deny('unknown transaction', identity.id);
+  if (payload.bi_non !== transaction.bi_nonce) return deny('nonce does not match the transaction', identity.id);
+
+  const code = newSecret(32);
+  const granted = deps.db.transaction(() => {
+    if (!deps.repos.oidc.useTransaction(transaction.id, now)) return false;
+    deps.repos.oidc.insertCode({
+      code_hash: hashSecret(code),
+      transaction_id: transaction.id,
+      application_id: client.app.id,
+      identity_id: identity.id,
+      credential_id: credential.id,
+      auth_time: Math.floor(now.getTime() / 1000),
+      expire_time: new Date(now.getTime() + CODE_SECONDS * 1000).toISOString(),
+      create_time: now.toISOString(),
+    });
+    deps.repos.audit.record(
+      { tenant_id: identity.tenant_id, realm_id: identity.realm_id, actor: 'passkey', action: 'sign_in.allow', resource_type: 'Credential', resource_id: credential.id, identity_id: identity.id, detail: { application_id: client.app.id } },
+      now,
+    );
+    return true;
+  })();
+  if (!granted) return deny('transaction used or expired', identity.id);
+  return c.json({ type: 'allow', code, message: `Signed in as ${identity.traits.username}` });
+}
+
+async function readProof(c: Context): Promise<string | undefined> {
+  try {
+    const form = new URLSearchParams(await c.req.text());
+    const claims = JSON.parse(form.get('claims') ?? '') as { Jwt?: unknown };
+    return typeof claims.Jwt === 'string' && claims.Jwt.length < 8192 ? claims.Jwt : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Db } from '../db/open';
+
+export interface OidcTransaction {
+  id: string;
+  tenant_id: string;
+  realm_id: string;
+  application_id: string;
+  redirect_uri: string;
+  client_state: string | null;
+  client_nonce: string | null;
+  code_challenge: string;
+  scope: string;
+  bi_nonce: string;
+  expire_time: string;
+  used_time: string | null;
+  create_time: string;
+}
+
+export interface OidcCode {
+  code_hash: string;
+  transaction_id: string;
+  application_id: string;
+  identity_id: string;
+  credential_id: string;
+  auth_time: number;
+  expire_time: string;
+  used_time: string | null;
+}
+
+/** Authorize transactions, authorization codes and access tokens of the OIDC sign-in. */
+export function createOidcRepository(db: Db) {
+  const insertTx = db.prepare(
+    `INSERT INTO oidc_transactions (id, tenant_id, realm_id, application_id, redirect_uri, client_state, client_nonce, code_challenge, scope,
+       bi_nonce, expire_time, create_time)
+     VALUES (@id, @tenant_id, @realm_id, @application_id, @redirect_uri, @client_state, @client_nonce, @code_challenge, @scope,
+       @bi_nonce, @expire_time, @create_time)`,
+  );
+  const getTx = db.prepare(`SELECT * FROM oidc_transactions WHERE id = ?`);
+  // Single use: only an unused, unexpired transaction is taken.
+  const useTx = db.prepare(`UPDATE oidc_transactions SET used_time = @now WHERE id = @id AND used_time IS NULL AND expire_time > @now`);
+  const insertCode = db.prepare(
+    `INSERT INTO oidc_codes (code_hash, transaction_id, application_id, identity_id, credential_id, auth_time, expire_time, create_time)
+     VALUES (@code_hash, @transaction_id, @application_id, @identity_id, @credential_id, @auth_time, @expire_time, @create_time)`,
+  );
+  const getCode = db.prepare(`SELECT * FROM oidc_codes WHERE code_hash = ?`);
+  const useCode = db.prepare(`UPDATE oidc_codes SET used_time = @now WHERE code_hash = @code_hash AND used_time IS NULL AND expire_time > @now`);
+  const insertToken = db.prepare(
+    `INSERT INTO oidc_access_tokens (token_hash, code_hash, application_id, identity_id, scope, expire_time, create_time)
+     VALUES (@token_hash, @code_hash, @application_id, @identity_id, @scope, @expire_time, @create_time)`,
+  );
+  const getToken = db.prepare(`SELECT * FROM oidc_access_tokens WHERE token_hash = ? AND revoke_time IS NULL AND expire_time > ?`);
+  const revokeByCode = db.prepare(`UPDATE oidc_access_tokens SET revoke_time = ? WHERE code_hash = ? AND revoke_time IS NULL`);
+  return {
+    insertTransaction: (tx: Omit<OidcTransaction, 'used_time'>) => void insertTx.run(tx),
+    getTransaction: (id: string) => getTx.get(id) as OidcTransaction | undefined,
+    useTransaction: (id: string, now: Date) => useTx.run({ id, now: now.toISOString() }).changes === 1,
+    insertCode: (code: Omit<OidcCode, 'used_time'> & { create_time: string }) => void insertCode.run(code),
+    getCode: (hash: string) => getCode.get(hash) as OidcCode | undefined,
+    useCode: (hash: string, now: Date) => useCode.run({ code_hash: hash, now: now.toISOString() }).changes === 1,
+    insertAccessToken: (token: { token_hash: string; code_hash: string; application_id: string; identity_id: string; scope: string; expire_time: string; create_time: string }) =>
+      void insertToken.run(token),
+    getAccessToken: (hash: string, now: Date) =>
+      getToken.get(hash, now.toISOString()) as { identity_id: string; application_id: string; scope: string } | undefined,
+    /** A replayed code revokes what the first redemption issued (RFC 6749 §4.1.2). */
+    revokeTokensOfCode: (hash: string, now: Date) => revokeByCode.run(now.toISOString(), hash).changes,
+  };
+}
+
+export type OidcRepository = ReturnType<typeof createOidcRepository>;
