@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,14 @@ describe('npm start', () => {
     const read = await fetch(`${realm}/identities/${identityId}/credential-binding-jobs/${created.credential_binding_job.id}`, { headers });
     expect(((await read.json()) as { state: string }).state).toBe('LINK_SENT');
 
+    // The signing keys come over real TLS, from a certificate for localhost under the local CA.
+    const ca = readFileSync(path.join(dataDir, 'tls', 'ca.pem'), 'utf8');
+    const issuerPath = `/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}/applications/${tenant.app.application_id}`;
+    const jwks = await httpsJson(`${system.cloudTlsUrl}${issuerPath}/.well-known/jwks.json`, ca);
+    expect(jwks.status).toBe(200);
+    expect((jwks.body as { keys: { kid: string }[] }).keys.length).toBeGreaterThan(0);
+    await expect(httpsJson(`${system.cloudTlsUrl}${issuerPath}/.well-known/jwks.json`, undefined)).rejects.toThrow(/self-signed|unable to verify|certificate/i);
+
     // The app serves the SPA and its health.
     const page = await fetch(`${system.appUrl}/some/client/route`);
     expect(page.status).toBe(200);
@@ -85,3 +94,14 @@ describe('npm start', () => {
     expect(((await list.json()) as { total_size: number }).total_size).toBe(1);
   }, 120_000);
 });
+
+/** GET over https trusting only `ca` (Node's default store when undefined). */
+function httpsJson(url: string, ca: string | undefined): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    get(url, ca ? { ca } : {}, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+    }).on('error', reject);
+  });
+}

@@ -4,6 +4,7 @@
  * On an empty DATA_DIR it seeds a development tenant and writes
  * DATA_DIR/dev-tenant.json. Ctrl-C (SIGINT) or SIGTERM shuts everything down.
  */
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { buildApp } from '../server/app/app';
 import { readAppConfig } from '../server/app/config';
@@ -11,6 +12,7 @@ import { readCloudConfig } from '../server/cloud/config';
 import { startCloud } from '../server/cloud/server';
 import { listenLoopback } from '../server/lib/listen';
 import { createLogger } from '../server/lib/logger';
+import { CA_NICKNAME, hasCertutil, isTrusted } from './support/nss';
 
 async function main(): Promise<void> {
   const log = createLogger({ service: 'bindery' });
@@ -39,12 +41,21 @@ async function main(): Promise<void> {
       'Bindery is running.',
       `  App:         ${appConfig.publicUrl}`,
       `  Local cloud: ${cloud.tenant.api_base_url}  (tenant ${cloud.tenant.tenant_id}, realm ${cloud.tenant.realm_id})`,
+      `  Signing keys: https://localhost:${cloud.tlsPort} (local CA ${cloud.caFile}: ${caStatus(cloud.caFile)})`,
       `  Mail:        ${cloud.smtp}${cloud.inboxUrl ? `; read it at ${cloud.inboxUrl} (JSON: ${cloud.inboxUrl}/messages)` : ''}`,
       `  Dev tenant:  ${resolve(dataDir, 'dev-tenant.json')}  (ids, client credentials and an API token)`,
       `  Data:        ${dataDir}`,
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );
+}
+
+/** Whether the browser will trust the local CA, and what to do if not. */
+function caStatus(caFile: string): string {
+  if (!hasCertutil()) return 'trust not checked: certutil (libnss3-tools) is missing';
+  return isTrusted(process.env.HOME || homedir(), CA_NICKNAME)
+    ? 'trusted in $HOME/.pki/nssdb'
+    : `NOT trusted yet; run \`npm run trust-local-ca\` (sign-in with a passkey needs it), or trust ${caFile} yourself`;
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export interface RunningSystem {
   appUrl: string;
   cloudUrl: string;
+  /** The cloud's https listener (signing keys), trusted once its local CA is. */
+  cloudTlsUrl: string;
   dataDir: string;
   logPath: string;
   pid: number;
@@ -28,8 +30,6 @@ export interface StartSystemOptions {
   /** e.g. `['npm', 'start']` or `['npx', 'tsx', 'scripts/start.ts']`. */
   command: readonly [string, ...string[]];
   dataDir?: string;
-  appPort?: number;
-  cloudPort?: number;
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -42,8 +42,7 @@ export interface StartSystemOptions {
  * process group it started.
  */
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
-  const [appPort, cloudPort] =
-    options.appPort && options.cloudPort ? [options.appPort, options.cloudPort] : await findFreePorts(2);
+  const [appPort, cloudPort, tlsPort] = await findFreePorts(3);
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'bindery-'));
   const logPath = path.join(dataDir, 'system.log');
   // Pages must be opened at http://localhost (a secure context for WebAuthn), never 127.0.0.1.
@@ -56,7 +55,15 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const child = spawn(command, args, {
     cwd: options.root,
     // A free port for the built-in SMTP capture too, so tests never collide with a running `npm start`.
-    env: { SMTP_CAPTURE_PORT: '0', ...process.env, ...options.env, APP_PORT: String(appPort), CLOUD_PORT: String(cloudPort), DATA_DIR: dataDir },
+    env: {
+      SMTP_CAPTURE_PORT: '0',
+      ...process.env,
+      ...options.env,
+      APP_PORT: String(appPort),
+      CLOUD_PORT: String(cloudPort),
+      CLOUD_TLS_PORT: String(tlsPort),
+      DATA_DIR: dataDir,
+    },
     // Its own process group: npm -> sh -> tsx -> node can be signalled together with kill(-pid).
     detached: true,
     stdio: ['ignore', logFd, logFd],
@@ -72,6 +79,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const system: RunningSystem = {
     appUrl,
     cloudUrl,
+    cloudTlsUrl: `https://localhost:${tlsPort}`,
     dataDir,
     logPath,
     pid,

@@ -11,6 +11,7 @@ import { startMailCapture, type MailCapture } from './mail/capture';
 import { mountInbox } from './mail/inbox-routes';
 import { createMailWorker } from './mail/worker';
 import { ensureDevTenant } from './seed';
+import { ensureLocalTls } from './tls/local-ca';
 
 /**
  * Starts the local cloud: database, HTTP listener on loopback, dev tenant,
@@ -26,7 +27,12 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger) {
   if (capture) mountInbox(cloud.app, capture);
 
   const listening = await listenLoopback(cloud.app.fetch, config.port);
+  // The same cloud over https, for the signing keys (`jku`), which the SDK fetches only over TLS.
+  const tls = await ensureLocalTls(config.dataDir);
+  const tlsListening = await listenLoopback(cloud.app.fetch, config.tlsPort, { key: tls.keyPem, cert: tls.certPem });
   const tenant = ensureDevTenant(cloud.deps, { dataDir: config.dataDir, appOrigin: config.appOrigin });
+  // Have a signing key before the first sign-in, so the JWKS is never empty.
+  await cloud.deps.signingKeys.current(cloud.deps.clock());
 
   const url = new URL(smtpUrl);
   const transport = createTransport({
@@ -54,12 +60,15 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger) {
     db,
     tenant,
     port: listening.port,
+    tlsPort: tlsListening.port,
+    caFile: tls.caFile,
     /** Where captured mail can be read, when the built-in capture runs. */
     inboxUrl: capture ? `${config.apiBaseUrl}/inbox` : undefined,
     smtp: capture ? `built-in capture on smtp://127.0.0.1:${capture.port}` : 'SMTP_URL',
     worker,
     async stop(): Promise<void> {
       await listening.close();
+      await tlsListening.close();
       await worker.stop();
       transport.close();
       await capture?.close();
