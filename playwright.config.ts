@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 /**
@@ -8,6 +10,14 @@ import { defineConfig, devices } from '@playwright/test';
  */
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const executablePath = existsSync(chromiumPath) ? chromiumPath : undefined;
+
+/**
+ * The browser's own HOME, so its NSS database (`$HOME/.pki/nssdb`) is one the
+ * global setup made to trust the local cloud's CA: strict TLS for the signing
+ * keys, without touching the user's real database or ignoring certificate
+ * errors. Set once here; worker processes inherit it from this process.
+ */
+process.env.E2E_BROWSER_HOME ??= mkdtempSync(path.join(tmpdir(), 'bindery-browser-home-'));
 
 export default defineConfig({
   testDir: 'e2e',
@@ -36,6 +46,7 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         launchOptions: {
           executablePath,
+          env: { ...process.env, HOME: process.env.E2E_BROWSER_HOME },
           args: [
             '--no-sandbox',
             '--disable-gpu',

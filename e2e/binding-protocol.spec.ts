@@ -8,6 +8,11 @@ import { waitForEmail } from './support/inbox';
 // The real SDK against the real local cloud, over real sockets, in Chromium:
 // the cloud's side of the binding protocol (bi-protocol.md).
 
+// These tests inject the npm SDK bundle into an app page as an inline script,
+// which the app's Content Security Policy rightly forbids; the app's own pages
+// load the SDK as a same-origin chunk and are tested under CSP in the app specs.
+test.use({ bypassCSP: true });
+
 test('a RETURN binding link binds a passkey with the real SDK', async ({ page }) => {
   const cloud = new CloudApi();
   const sdk = new SdkPage(page);
@@ -76,4 +81,13 @@ test('an EMAIL binding link arrives over SMTP, redirects to /bind and binds with
     expect(credentials.map((c) => c.state)).toEqual(['ACTIVE']);
     expect((await cloud.getBindingJob(identity.id, created.credential_binding_job.id)).state).toBe('COMPLETE');
   });
+});
+
+test('the browser trusts the local cloud’s signing-key endpoint with strict TLS', async ({ page }) => {
+  const cloud = new CloudApi();
+  const issuer = `/v1/tenants/${cloud.tenant.tenant_id}/realms/${cloud.tenant.realm_id}/applications/${cloud.tenant.app.application_id}`;
+  // No ignoreHTTPSErrors anywhere: this loads only because the browser's NSS database trusts the run's CA.
+  const response = await page.goto(`${e2eEnv().cloudTlsUrl}${issuer}/.well-known/jwks.json`);
+  expect(response?.status()).toBe(200);
+  expect(JSON.parse(await page.locator('body').innerText()).keys.length).toBeGreaterThan(0);
 });

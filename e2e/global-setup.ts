@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
+import { CA_NICKNAME, trustCa } from '../scripts/support/nss';
 import { startSystem } from '../scripts/support/system';
 
 /**
@@ -31,7 +32,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   };
   process.once('exit', killOnExit);
 
+  // Strict TLS: the browser's NSS database (in its own HOME) trusts this run's local CA.
+  const browserHome = process.env.E2E_BROWSER_HOME!;
+  trustCa(browserHome, path.join(system.dataDir, 'tls', 'ca.pem'), CA_NICKNAME);
+
   process.env.E2E_APP_URL = system.appUrl;
+  process.env.E2E_CLOUD_TLS_URL = system.cloudTlsUrl;
   process.env.E2E_CLOUD_URL = system.cloudUrl;
   process.env.E2E_DATA_DIR = system.dataDir;
   console.log(`[e2e] system up: app ${system.appUrl}, cloud ${system.cloudUrl}, data ${system.dataDir}`);
@@ -39,6 +45,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   return async () => {
     process.removeListener('exit', killOnExit);
     await system.stop();
+    rmSync(browserHome, { recursive: true, force: true });
     if (process.env.E2E_KEEP_DATA) console.log(`[e2e] kept ${system.dataDir}`);
     else rmSync(system.dataDir, { recursive: true, force: true });
   };

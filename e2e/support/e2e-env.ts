@@ -6,6 +6,8 @@ export interface E2eEnv {
   cloudUrl: string;
   /** The system's DATA_DIR (database, dev-tenant.json, system.log). */
   dataDir: string;
+  /** The cloud's https listener (signing keys), under this run's local CA. */
+  cloudTlsUrl: string;
 }
 
 /** Reads the system's URLs and data dir; throws if the tests run without global-setup.ts. */
@@ -15,5 +17,5 @@ export function e2eEnv(): E2eEnv {
     if (!value) throw new Error(`${name} is not set; run the tests through playwright.config.ts (global setup).`);
     return value;
   };
-  return { appUrl: read('E2E_APP_URL'), cloudUrl: read('E2E_CLOUD_URL'), dataDir: read('E2E_DATA_DIR') };
+  return { appUrl: read('E2E_APP_URL'), cloudUrl: read('E2E_CLOUD_URL'), dataDir: read('E2E_DATA_DIR'), cloudTlsUrl: read('E2E_CLOUD_TLS_URL') };
 }
