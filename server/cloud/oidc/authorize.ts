@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { SignJWT } from 'jose';
 import { newId, newSecret } from '../../lib/ids';
 import { htmlPage } from '../binding/html-page';
@@ -73,7 +74,7 @@ export async function authorize(c: Context, deps: CloudDeps): Promise<Response> 
     verb: 'authenticate',
     transaction_id: transaction.id,
     indirect_uri: `${client.issuer}/authorize/indirect/${transaction.id}`,
-    origin: { ip: c.req.header('x-forwarded-for') ?? '127.0.0.1', ua: c.req.header('user-agent') ?? '', geo: '', ref: c.req.header('referer') ?? '' },
+    origin: { ip: peerAddress(c), ua: c.req.header('user-agent') ?? '', geo: '', ref: c.req.header('referer') ?? '' },
     authn: {
       base_url: deps.config.authBaseUrl,
       tid: app.tenant_id,
@@ -110,4 +111,16 @@ export async function authorize(c: Context, deps: CloudDeps): Promise<Response> 
 
   c.header('Cache-Control', 'no-store');
   return c.redirect(`${config.invoke_url.replace(/\/+$/, '')}/bi-authenticate?request=${request}`, 302);
+}
+
+/**
+ * The address of the peer that sent the request, from the socket, never from
+ * a header the client writes itself (X-Forwarded-For). Empty in-process.
+ */
+function peerAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? '';
+  } catch {
+    return '';
+  }
 }

@@ -38,6 +38,10 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
   if (challenge !== transaction.code_challenge) throw new OAuthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
   const identity = deps.repos.identities.get(app.realm_id, record.identity_id, now);
   if (!identity) throw new OAuthError(400, 'invalid_grant', 'the identity no longer exists');
+  // The proof may be up to a minute old: suspension or revocation since then still counts.
+  if (identity.status === 'suspended') throw new OAuthError(400, 'invalid_grant', 'the identity is suspended');
+  const credential = deps.repos.credentials.get(identity.realm_id, identity.id, record.credential_id);
+  if (credential?.state !== 'ACTIVE') throw new OAuthError(400, 'invalid_grant', 'the passkey has been revoked');
 
   const lifetime = app.protocol_config?.token_configuration?.expires_after || DEFAULT_TOKEN_SECONDS;
   const accessToken = newSecret(32);

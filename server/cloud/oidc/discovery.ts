@@ -30,6 +30,9 @@ export function discovery(c: Context, deps: CloudDeps): Response {
 
 /** `GET {issuer}/.well-known/jwks.json`: the published signing keys (also the request JWT's `jku`). */
 export function jwks(c: Context, deps: CloudDeps): Response {
-  c.header('Cache-Control', 'public, max-age=300');
+  if (!findClientApp(deps, c.req.param())) throw notFound('Application', c.req.param('application_id') ?? '');
+  // Revalidate every time: the SDK caches the JWKS per URL, and a stale copy
+  // would lack the key of a rotation and refuse sign-ins until it expired.
+  c.header('Cache-Control', 'no-cache');
   return c.json(deps.signingKeys.jwks(deps.clock()));
 }

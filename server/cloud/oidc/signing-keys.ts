@@ -29,11 +29,12 @@ export function createSigningKeys(db: Db, sealKey: Buffer) {
   const retire = db.prepare(`UPDATE signing_keys SET retire_time = ?, remove_time = ? WHERE retire_time IS NULL`);
   let cached: SigningKey | undefined;
 
-  async function create(now: Date): Promise<void> {
+  /** A new key's row, not yet stored: generating is async, storing is done synchronously by the caller. */
+  async function generate(now: Date): Promise<[string, string, string, string, string]> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true, modulusLength: 2048 });
     const kid = newId();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: 'sig' };
-    insert.run(kid, SIGNING_ALG, JSON.stringify(publicJwk), seal(sealKey, JSON.stringify(await exportJWK(privateKey))), now.toISOString());
+    return [kid, SIGNING_ALG, JSON.stringify(publicJwk), seal(sealKey, JSON.stringify(await exportJWK(privateKey))), now.toISOString()];
   }
 
   return {
@@ -42,7 +43,9 @@ export function createSigningKeys(db: Db, sealKey: Buffer) {
       let row = active.get() as { kid: string; sealed_private_jwk: string } | undefined;
       if (cached && row?.kid === cached.kid) return cached;
       if (!row) {
-        await create(now);
+        const values = await generate(now);
+        // Concurrent first callers all generate; only the first to get here stores its key.
+        if (!active.get()) insert.run(...values);
         row = active.get() as { kid: string; sealed_private_jwk: string };
       }
       const jwk = JSON.parse(unseal(sealKey, row.sealed_private_jwk)) as JWK;
@@ -55,9 +58,13 @@ export function createSigningKeys(db: Db, sealKey: Buffer) {
     },
     /** Starts a new key; the old one stays published for `keepSeconds` (the longest token lifetime). */
     async rotate(now: Date, keepSeconds: number): Promise<void> {
-      retire.run(now.toISOString(), new Date(now.getTime() + keepSeconds * 1000).toISOString());
+      // Retire and insert at once: a sign-in in between would find no active key and make one of its own.
+      const values = await generate(now);
+      db.transaction(() => {
+        retire.run(now.toISOString(), new Date(now.getTime() + keepSeconds * 1000).toISOString());
+        insert.run(...values);
+      })();
       cached = undefined;
-      await create(now);
     },
   };
 }

@@ -12,7 +12,7 @@ export function userinfo(c: Context, deps: CloudDeps): Response {
   const identity = record && client && record.application_id === client.app.id
     ? deps.repos.identities.get(client.app.realm_id, record.identity_id, now)
     : undefined;
-  if (!identity) {
+  if (!identity || identity.status === 'suspended') {
     c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
     return c.json({ error: 'invalid_token', error_description: 'the access token is invalid or expired' }, 401);
   }
