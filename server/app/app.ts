@@ -1,33 +1,113 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppErrorBody } from '../../contracts/app-api';
 import type { Health } from '../../contracts/health';
 import { newId } from '../lib/ids';
 import type { Logger } from '../lib/logger';
+import { createBackgroundTasks, type BackgroundTasks } from './background';
+import { createBiClient } from './bi/client';
+import { BiError } from './bi/errors';
 import type { AppConfig } from './config';
+import type { AppDeps, AppEnv } from './deps';
+import { AppError, toAppError } from './errors';
+import { createRateLimiter, type RateLimitOptions } from './rate-limit';
+import { mountBindingLink } from './routes/binding-link';
+import { mountConfig } from './routes/config';
+import { mountCredentials } from './routes/credentials';
+import { mountEmailLink } from './routes/email-link';
+import { mountPreview } from './routes/preview';
+import { mountSession } from './routes/session';
+import { mountSignup } from './routes/signup';
+import { contentSecurityPolicy, requireJson, securityHeaders } from './security';
+import { createSessions } from './session';
+
+type LimitRule = Pick<RateLimitOptions, 'limit' | 'windowMs'>;
+
+/** The rate limits (per instance; see rate-limit.ts). */
+export const DEFAULT_RATE_LIMITS = {
+  /** Each hit may send a real email: 5 per 10 minutes per username, email address or signed-in identity. */
+  emailLinkPerIdentifier: { limit: 5, windowMs: 10 * 60_000 },
+  /** Across identifiers, so one client cannot mail everyone: 20 per 10 minutes per IP. */
+  emailLinkPerIp: { limit: 20, windowMs: 10 * 60_000 },
+  /** Generous (the /bind page previews on load and on retry), but no token guessing at speed. */
+  previewPerIp: { limit: 60, windowMs: 60_000 },
+} satisfies Record<string, LimitRule>;
 
 export interface BuildAppOptions {
   config: AppConfig;
   log: Logger;
   /** Folder of the built SPA (`vite build` output). */
   distDir: string;
+  /** Seams for tests: the `fetch` that reaches Beyond Identity, the clock, the background queue, the limits. */
+  fetch?: typeof fetch;
+  clock?: () => Date;
+  background?: BackgroundTasks;
+  rateLimits?: Partial<Record<keyof typeof DEFAULT_RATE_LIMITS, LimitRule>>;
 }
+
+/** Largest JSON body `/api` accepts; the biggest legitimate one (a preview) is well under 2 KB. */
+const MAX_API_BODY_BYTES = 16 * 1024;
 
 /**
  * The app backend ("your server" in Beyond Identity's diagrams): its JSON API
- * under `/api`, and the built SPA for every other GET (client-side routes fall
- * back to index.html). It talks to Beyond Identity only over HTTP.
+ * under `/api` (contracts/app-api.ts), and the built SPA for every other GET
+ * (client-side routes fall back to index.html). It holds the Management API
+ * credentials and talks to Beyond Identity only over HTTP; the browser never
+ * sees those credentials nor any upstream error body.
  */
 export function buildApp(options: BuildAppOptions) {
-  const app = new Hono<{ Variables: { requestId: string } }>();
+  const { config, log } = options;
+  const clock = options.clock ?? (() => new Date());
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const deps: AppDeps = {
+    config,
+    log,
+    bi: createBiClient(config.bi, { ...(options.fetch ? { fetch: options.fetch } : {}), clock }),
+    sessions: createSessions({ secret: config.sessionSecret, publicUrl: config.publicUrl, clock }),
+    limits: {
+      emailLinkPerIdentifier: createRateLimiter({ ...limits.emailLinkPerIdentifier, clock }),
+      emailLinkPerIp: createRateLimiter({ ...limits.emailLinkPerIp, clock }),
+      previewPerIp: createRateLimiter({ ...limits.previewPerIp, clock }),
+    },
+    background: options.background ?? createBackgroundTasks(log),
+  };
+
+  const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     c.set('requestId', newId());
     await next();
+    c.res.headers.set('X-Request-Id', c.get('requestId'));
   });
+  app.use(securityHeaders(contentSecurityPolicy(config)));
 
-  app.get('/api/health', (c) => c.json({ ok: true, cloud: { api_base_url: options.config.bi.apiBaseUrl } } satisfies Health));
-  app.all('/api/*', (c) => c.json({ code: 'not_found', message: 'not found' }, 404));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    // Answers are per person and carry binding links; no cache may keep them.
+    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_API_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'invalid_request', 'The request body is too large.');
+      },
+    }),
+  );
+  app.use('/api/*', requireJson());
+
+  app.get('/api/health', (c) => c.json({ ok: true, cloud: { api_base_url: config.bi.apiBaseUrl } } satisfies Health));
+  mountConfig(app, deps);
+  mountSignup(app, deps);
+  mountSession(app, deps);
+  mountBindingLink(app, deps);
+  mountEmailLink(app, deps);
+  mountCredentials(app, deps);
+  mountPreview(app, deps);
+  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'There is no such API endpoint.' } } satisfies AppErrorBody, 404));
 
   app.use('/*', serveStatic({ root: options.distDir }));
   const indexFile = join(options.distDir, 'index.html');
@@ -38,8 +118,22 @@ export function buildApp(options: BuildAppOptions) {
 
   app.onError((error, c) => {
     const requestId = c.get('requestId');
-    options.log.error('unhandled error', { requestId, path: c.req.path, error });
-    return c.json({ code: 'internal_error', message: 'Something went wrong on our side.', request_id: requestId }, 500);
+    const appError = toAppError(error);
+    if (appError) {
+      const upstream = appError.cause instanceof BiError ? appError.cause : undefined;
+      if (appError.status >= 500) {
+        log.warn('Beyond Identity call failed', { requestId, path: c.req.path, code: appError.code, upstream: upstream?.upstream, cause: upstream?.cause });
+      }
+      for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
+      return c.json(appError.toBody(appError.status >= 500 ? requestId : undefined), appError.status);
+    }
+    // A bug: the details go to the log under the request id, never to the client.
+    log.error('unhandled error', { requestId, path: c.req.path, error });
+    return c.json(
+      { error: { code: 'internal_error', message: 'Something went wrong on our side.', request_id: requestId } } satisfies AppErrorBody,
+      500,
+    );
   });
+
   return app;
 }

@@ -1,0 +1,216 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger';
+import { buildApp } from './app';
+import { createBackgroundTasks } from './background';
+import type { AppConfig } from './config';
+import { fakeFetch, hangUntilAborted, json, type FakeHandler, type FakeRequest } from './test/fake-fetch';
+
+// The app against a fake Beyond Identity (a `fetch` seam), for the failure
+// paths a real cloud will not produce on demand. The happy paths run against
+// the real local cloud in test/app-backend.test.ts.
+
+const API = 'https://api.example.test/v1/tenants/t1/realms/r1';
+const config: AppConfig = {
+  port: 0,
+  publicUrl: 'http://localhost:3000',
+  sessionSecret: 's'.repeat(40),
+  allowedDomains: ['api.example.test'],
+  bi: {
+    apiBaseUrl: 'https://api.example.test',
+    authBaseUrl: 'https://auth.example.test',
+    tenantId: 't1',
+    realmId: 'r1',
+    applicationId: 'app1',
+    authenticatorConfigId: 'ac1',
+    management: { kind: 'token', apiToken: 'MGMT-TOKEN' },
+  },
+};
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const identity = { id: 'i1', display_name: 'Ann', traits: { type: 'traits_v0', username: 'ann', primary_email_address: 'ann@example.com' } };
+const job = (state = 'LINK_SENT') => ({ id: 'j1', identity_id: 'i1', delivery_method: 'RETURN', state, expire_time: '2030-01-08T00:00:00Z' });
+
+function setup(handler: FakeHandler, distDir = '/nonexistent') {
+  const lines: Record<string, any>[] = [];
+  const log = createLogger({}, { write: (line) => lines.push(JSON.parse(line)) });
+  const fetch = fakeFetch(handler);
+  const background = createBackgroundTasks(log);
+  const app = buildApp({ config, log, distDir, fetch, background });
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return { app, fetch, lines, background, post };
+}
+
+/** Signs up through a fake cloud that accepts everything; returns the session cookie. */
+async function cookieFor(t: ReturnType<typeof setup>): Promise<string> {
+  const response = await t.post('/api/signup', { username: 'ann', email: 'ann@example.com', display_name: 'Ann' });
+  expect(response.status).toBe(201);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+const happy = (request: FakeRequest) => {
+  if (request.url.pathname.endsWith('/identities') && request.method === 'POST') return json(200, identity);
+  if (request.url.pathname.endsWith('/credential-binding-jobs') && request.method === 'POST')
+    return json(200, { credential_binding_job: job(), credential_binding_link: `${API}/identities/i1/credential-binding-jobs/j1:invokeAuthenticator?token=T` });
+  return json(404, { code: 'not_found', message: 'not found' });
+};
+
+describe('failure paths', () => {
+  it('sign-up whose binding job fails: 502 cloud_error, but the person is signed in (the username now exists)', async () => {
+    const t = setup((request) =>
+      request.url.pathname.endsWith('/identities') ? json(200, identity) : json(500, { code: 'internal_server_error', message: 'db exploded at 10.0.0.7' }),
+    );
+    const response = await t.post('/api/signup', { username: 'ann', email: 'ann@example.com', display_name: 'Ann' });
+    expect(response.status).toBe(502);
+    const body = await response.json();
+    expect(body).toEqual({ error: { code: 'cloud_error', message: 'Beyond Identity could not do that right now. Try again later.', request_id: response.headers.get('x-request-id') } });
+    expect(JSON.stringify(body)).not.toContain('10.0.0.7');
+    const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+    const me = await t.app.request('/api/me', { headers: { cookie } });
+    expect(await me.json()).toEqual({ identity_id: 'i1', username: 'ann', display_name: 'Ann', email: 'ann@example.com' });
+    // The log has what the browser does not: the request id and the upstream answer, but no token.
+    const warning = t.lines.find((l) => l.message === 'Beyond Identity call failed')!;
+    expect(warning).toMatchObject({
+      level: 'warn',
+      requestId: body.error.request_id,
+      code: 'cloud_error',
+      upstream: { operation: 'CreateCredentialBindingJob', status: 500, code: 'internal_server_error', message: 'db exploded at 10.0.0.7' },
+    });
+    expect(JSON.stringify(t.lines)).not.toContain('MGMT-TOKEN');
+  });
+
+  it('an unexpected failure is 500 internal_error with a request id that the log names', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bindery-dist-'));
+    dirs.push(dist);
+    mkdirSync(join(dist, 'index.html')); // a directory: reading it throws EISDIR
+    const t = setup(happy, dist);
+    const response = await t.app.request('/some/route');
+    expect(response.status).toBe(500);
+    const body = await response.json();
+    expect(body).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side.', request_id: expect.stringMatching(/^[0-9a-f]{16}$/) } });
+    expect(JSON.stringify(body)).not.toContain('EISDIR');
+    const logged = t.lines.find((l) => l.message === 'unhandled error')!;
+    expect(logged).toMatchObject({ level: 'error', requestId: body.error.request_id, path: '/some/route' });
+    expect(logged.error.message).toContain('EISDIR');
+  });
+
+  it('refuses oversized bodies with 413 invalid_request', async () => {
+    const t = setup(happy);
+    const response = await t.post('/api/email-link', { identifier: 'x'.repeat(20_000) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: { code: 'invalid_request', message: 'The request body is too large.' } });
+    expect(t.fetch.calls).toHaveLength(0);
+  });
+
+  it('POST /api/email-link answers before any cloud call, and a cloud failure afterwards is only logged', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const t = setup(async () => {
+      await gate;
+      return json(503, { code: 'service_unavailable', message: 'down' });
+    });
+    const response = await t.post('/api/email-link', { identifier: 'ann' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({
+      message: 'If an account matches and has an email address, a link to add a passkey is on its way. Open it on the device that should get the passkey.',
+    });
+    release();
+    await t.background.idle();
+    expect(t.fetch.calls).toHaveLength(1);
+    expect(t.lines.find((l) => l.message === 'background task failed: email-link')).toMatchObject({ level: 'error', requestId: expect.any(String) });
+  });
+
+  it('preview: a failing or silent cloud is 502, never a made-up link state', async () => {
+    const params = { api_base_url: 'https://api.example.test/', tenant_id: 't1', realm_id: 'r1', identity_id: 'i1', job_id: 'j1', token: 'T' };
+    const failing = setup(() => json(500, { code: 'internal_server_error', message: 'x' }));
+    const failed = await failing.post('/api/binding-link/preview', params);
+    expect(failed.status).toBe(502);
+    expect((await failed.json()).error.code).toBe('cloud_error');
+    expect(failing.fetch.calls.map((c) => c.url.href)).toEqual([`${API}/identities/i1/credential-binding-jobs/j1:getInfo`]);
+
+    const silent = setup(() => Promise.reject(new TypeError('fetch failed')));
+    const unreachable = await silent.post('/api/binding-link/preview', params);
+    expect(unreachable.status).toBe(502);
+    expect((await unreachable.json()).error.code).toBe('cloud_unreachable');
+  });
+
+  it('preview: each :getInfo refusal is resolved through the job state', async () => {
+    const params = { api_base_url: 'https://api.example.test', tenant_id: 't1', realm_id: 'r1', identity_id: 'i1', job_id: 'j1', token: 'T' };
+    const cases: [number, string | undefined, string][] = [
+      [410, 'EXPIRED', 'expired'],
+      [409, 'COMPLETE', 'used'],
+      [403, 'REVOKED', 'revoked'],
+      [403, 'LINK_SENT', 'invalid'], // suspended identity, or a refused token on a pending job
+      [404, 'LINK_OPENED', 'invalid'],
+      [404, undefined, 'invalid'],
+      [401, 'FAILED_TO_SEND', 'invalid'],
+    ];
+    for (const [status, state, expected] of cases) {
+      const t = setup((request) => {
+        if (request.url.pathname.endsWith(':getInfo')) return json(status, { code: 'x', message: 'x' });
+        expect(request.headers.get('authorization')).toBe('Bearer MGMT-TOKEN');
+        return state ? json(200, job(state)) : json(404, { code: 'not_found', message: 'not found' });
+      });
+      const response = await t.post('/api/binding-link/preview', params);
+      expect(await response.json(), `${status} ${state}`).toEqual({ state: expected });
+    }
+  });
+
+  it('a session whose identity was deleted in the cloud is cleared (401)', async () => {
+    const t = setup(happy);
+    const cookie = await cookieFor(t);
+    const gone = setup(() => json(404, { code: 'not_found', message: 'identity not found' }));
+    const response = await gone.post('/api/me/binding-link', {}, { cookie });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: { code: 'unauthenticated', message: 'Your account no longer exists. Sign up again.' } });
+    expect(response.headers.get('set-cookie')).toMatch(/^bindery_session=; Max-Age=0/);
+  });
+
+  it('every API answer is no-store and carries the security headers', async () => {
+    const t = setup(happy);
+    for (const response of [await t.app.request('/api/config'), await t.app.request('/api/me'), await t.post('/api/logout')]) {
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    const html = await t.app.request('/');
+    expect(html.status).toBe(503); // no SPA build here; still protected
+    expect(html.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('the CSP allows the configured cloud and https on the SDK domains, nothing else', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bindery-dist-'));
+    dirs.push(dist);
+    writeFileSync(join(dist, 'index.html'), '<!doctype html>');
+    const t = setup(happy, dist);
+    const page = await t.app.request('/bind');
+    expect(page.headers.get('content-security-policy')).toBe(
+      [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
+        "connect-src 'self' https://api.example.test https://auth.example.test https://api.example.test:*",
+        "img-src 'self' data: https://api.example.test https://auth.example.test",
+        "style-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+    );
+  });
+
+  it('a hung cloud times out as cloud_unreachable instead of hanging the request', { timeout: 15_000 }, async () => {
+    const t = setup(hangUntilAborted);
+    const started = Date.now();
+    const response = await t.post('/api/signup', { username: 'ann', email: 'ann@example.com', display_name: 'Ann' });
+    expect(response.status).toBe(502);
+    expect((await response.json()).error.code).toBe('cloud_unreachable');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+});

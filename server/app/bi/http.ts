@@ -1,0 +1,114 @@
+import type { ZodType } from 'zod';
+import { BiError, errorFromResponse, unreachable } from './errors';
+import type { ManagementToken } from './management-token';
+
+export interface BiHttpOptions {
+  apiBaseUrl: string;
+  tenantId: string;
+  realmId: string;
+  token: ManagementToken;
+  fetch?: typeof fetch;
+  /** Per request, including reading the body. */
+  timeoutMs?: number;
+}
+
+export interface BiHttp {
+  /**
+   * A Management API call under the configured realm, e.g. `GET /identities/{id}`.
+   * A 401 drops the cached token and retries once with a fresh one.
+   */
+  management<T>(operation: string, method: 'GET' | 'POST', path: string, schema: ZodType<T>, body?: unknown): Promise<T>;
+  /** A call authorised by a binding token instead of the management token (`:getInfo`). */
+  withBindingToken<T>(operation: string, path: string, bindingToken: string, schema: ZodType<T>): Promise<T>;
+}
+
+/** Returned by `send` to ask for one retry with a fresh token. */
+const RETRY = Symbol('retry');
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * A path segment for an id. Ids are checked, not only encoded: `..` encodes
+ * to itself, and a URL parser would resolve it, so an id taken from a
+ * request could otherwise steer a management call to another resource.
+ * An id of a shape Beyond Identity never issues names nothing: `not_found`.
+ */
+export function idSegment(id: string): string {
+  if (!ID.test(id)) throw new BiError('not_found', { operation: 'id check', message: 'malformed id' });
+  return id;
+}
+
+/** True when `id` could be a Beyond Identity id (see `idSegment`). */
+export function isWellFormedId(id: string): boolean {
+  return ID.test(id);
+}
+
+/**
+ * The HTTP layer of the Beyond Identity client: base URL, bearer tokens,
+ * timeouts (`AbortSignal.timeout`, 5 s by default), status → `BiError`
+ * mapping and response validation. Redirects are never followed: an API that
+ * redirects is misconfigured, and following would resend the token elsewhere.
+ */
+export function createBiHttp(options: BiHttpOptions): BiHttp {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const realmBase = `${options.apiBaseUrl}/v1/tenants/${idSegment(options.tenantId)}/realms/${idSegment(options.realmId)}`;
+
+  async function send<T>(
+    operation: string,
+    method: string,
+    url: string,
+    bearer: string,
+    schema: ZodType<T>,
+    body: unknown,
+    allowRetry: () => boolean,
+  ): Promise<T | typeof RETRY> {
+    let response: Response;
+    let json: unknown;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.status === 401 && allowRetry()) {
+        await response.body?.cancel();
+        return RETRY;
+      }
+      if (!response.ok) throw await errorFromResponse(operation, response);
+      json = await response.json();
+    } catch (error) {
+      if (error instanceof BiError) throw error;
+      if (error instanceof SyntaxError) {
+        throw new BiError('cloud_error', { operation, message: 'response is not JSON' }, { cause: error });
+      }
+      // fetch rejects with a TypeError on network failures and a TimeoutError/AbortError on the timeout.
+      throw unreachable(operation, error);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new BiError('cloud_error', { operation, status: response.status, message: 'unexpected response shape' }, { cause: parsed.error });
+    }
+    return parsed.data;
+  }
+
+  return {
+    async management<T>(operation: string, method: 'GET' | 'POST', path: string, schema: ZodType<T>, body?: unknown): Promise<T> {
+      const url = realmBase + path;
+      const first = await options.token.get();
+      const result = await send(operation, method, url, first, schema, body, () => options.token.refused(first));
+      if (result !== RETRY) return result;
+      // Once only: a second 401 is a real refusal (a revoked client, a token without the scope…).
+      return (await send(operation, method, url, await options.token.get(), schema, body, () => false)) as T;
+    },
+    async withBindingToken<T>(operation: string, path: string, bindingToken: string, schema: ZodType<T>): Promise<T> {
+      return (await send(operation, 'POST', realmBase + path, bindingToken, schema, undefined, () => false)) as T;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { Hono } from 'hono';
+import type { Logger } from '../lib/logger';
+import type { BackgroundTasks } from './background';
+import type { BiClient } from './bi/client';
+import type { AppConfig } from './config';
+import { AppError } from './errors';
+import type { RateLimiter } from './rate-limit';
+import type { Sessions } from './session';
+
+export interface AppEnv {
+  Variables: { requestId: string };
+}
+
+export type AppHono = Hono<AppEnv>;
+
+/** The rate limiters, one per rule. */
+export interface AppLimits {
+  emailLinkPerIp: RateLimiter;
+  emailLinkPerIdentifier: RateLimiter;
+  previewPerIp: RateLimiter;
+}
+
+/** What route handlers use; built once by `buildApp`. */
+export interface AppDeps {
+  config: AppConfig;
+  log: Logger;
+  bi: BiClient;
+  sessions: Sessions;
+  limits: AppLimits;
+  background: BackgroundTasks;
+}
+
+/** Counts a hit on `limiter`; over the limit it throws 429 `rate_limited` with `Retry-After`. */
+export function enforce(limiter: RateLimiter, key: string): void {
+  const result = limiter.hit(key);
+  if (!result.ok) {
+    throw new AppError(429, 'rate_limited', `Too many requests. Try again in ${wait(result.retryAfterSeconds)}.`, {
+      headers: { 'Retry-After': String(result.retryAfterSeconds) },
+    });
+  }
+}
+
+function wait(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
