@@ -15,6 +15,9 @@ export function AppShell({ children }: { children: ReactNode }) {
             <img className="brand__mark" src="/favicon.svg" alt="" width={28} height={28} />
             <span>Bindery</span>
           </Link>
+          <nav className="site-nav" aria-label="Main">
+            <Link to={paths.app.passkeys.getHref()}>Passkeys</Link>
+          </nav>
         </div>
       </header>
       {/* tabIndex lets the skip link move keyboard focus into the content. */}

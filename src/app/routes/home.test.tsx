@@ -1,69 +1,109 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiError, json, stubApi, type StubHandler } from '../../lib/testing/fetch-stub';
+import { renderRoute } from '../testing/render-route';
 import { HomeRoute } from './home';
 
-/** Renders the home route with a fresh QueryClient that does not retry (errors show at once). */
-function renderHome() {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={queryClient}>
-      <HomeRoute />
-    </QueryClientProvider>,
-  );
+const me = { identity_id: 'i1', username: 'ann', display_name: 'Ann Lee', email: 'ann@example.com' };
+const healthy = () => json({ ok: true, cloud: { api_base_url: 'http://localhost:4010' } });
+
+function backend(overrides: Record<string, StubHandler> = {}) {
+  return stubApi({
+    'GET /api/health': healthy,
+    'GET /api/me': () => apiError(401, 'unauthenticated'),
+    'GET /api/config': () => json({ allowed_domains: ['localhost'], sign_in: false }),
+    ...overrides,
+  });
 }
 
-function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
+const renderHome = () => renderRoute(<HomeRoute />, { path: '/', url: '/' });
 
 afterEach(() => {
-  // Explicit: auto-cleanup only happens when Vitest globals are enabled.
   cleanup();
   vi.unstubAllGlobals();
 });
 
 describe('HomeRoute', () => {
   it('shows the product, then the API base URL from GET /api/health', async () => {
-    const fetchMock = vi.fn(async () => jsonResponse({ ok: true, cloud: { api_base_url: 'http://localhost:4010' } }));
-    vi.stubGlobal('fetch', fetchMock);
-
+    const api = backend();
     renderHome();
 
     expect(screen.getByRole('heading', { level: 1, name: 'Bindery' })).toBeTruthy();
     expect(screen.getByText('Bind passkeys to your account with Beyond Identity.')).toBeTruthy();
-    expect(screen.getByRole('status').textContent).toBe('Checking…');
+    const status = screen.getByRole('region', { name: 'Status' });
+    expect(within(status).getByRole('status').textContent).toBe('Checking…');
 
-    expect(await screen.findByText('http://localhost:4010')).toBeTruthy();
-    expect(fetchMock).toHaveBeenCalledWith('/api/health', expect.objectContaining({ credentials: 'same-origin' }));
+    expect(await within(status).findByText('http://localhost:4010')).toBeTruthy();
+    expect(api.fetch).toHaveBeenCalledWith('/api/health', expect.objectContaining({ credentials: 'same-origin' }));
   });
 
-  it('shows an error sentence and a Retry button that fetches again', async () => {
-    const fetchMock = vi
-      .fn<typeof fetch>()
-      .mockResolvedValueOnce(new Response('down', { status: 503, statusText: 'Service Unavailable' }))
-      .mockResolvedValueOnce(jsonResponse({ ok: true, cloud: { api_base_url: 'https://api-us.beyondidentity.com' } }));
-    vi.stubGlobal('fetch', fetchMock);
-
+  it('shows an error sentence and a Retry button that fetches the status again', async () => {
+    let down = true;
+    backend({
+      'GET /api/health': () =>
+        down
+          ? new Response('down', { status: 503, statusText: 'Service Unavailable' })
+          : json({ ok: true, cloud: { api_base_url: 'https://api-us.beyondidentity.com' } }),
+    });
     renderHome();
-
-    const alert = await screen.findByRole('alert');
+    const status = screen.getByRole('region', { name: 'Status' });
+    // Transient (5xx): the app's client retries by itself; the test client does not.
+    const alert = await within(status).findByRole('alert');
     expect(alert.textContent).toContain('Could not check the server status. The server answered 503 Service Unavailable.');
-    const retry = screen.getByRole('button', { name: 'Retry' });
-
-    fireEvent.click(retry);
-
-    expect(await screen.findByText('https://api-us.beyondidentity.com')).toBeTruthy();
-    expect(fetchMock).toHaveBeenCalledTimes(2);
+    down = false;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await within(status).findByText('https://api-us.beyondidentity.com')).toBeTruthy();
   });
 
-  it('treats a network failure as an error too', async () => {
-    vi.stubGlobal('fetch', vi.fn<typeof fetch>().mockRejectedValue(new TypeError('fetch failed')));
+  it('signed out: create an account, sign in (coming soon), or have a link emailed', async () => {
+    backend();
+    renderHome();
+    expect((await screen.findByRole('link', { name: 'Create an account' })).getAttribute('href')).toBe('/signup');
+    const signIn = screen.getByRole('button', { name: 'Sign in with a passkey' });
+    expect((signIn as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('coming soon')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'I have a passkey elsewhere — email me a link' }).getAttribute('href')).toBe('/email-link');
+  });
 
+  it('signed out, with sign-in enabled: a plain link to /auth/login (a full page navigation)', async () => {
+    backend({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: true }) });
+    renderHome();
+    const signIn = await screen.findByRole('link', { name: 'Sign in with a passkey' });
+    expect(signIn.getAttribute('href')).toBe('/auth/login');
+    expect(screen.queryByText('coming soon')).toBeNull();
+  });
+
+  it('signed in: who you are, Add passkey, a link for another device, passkeys, sign out', async () => {
+    const api = backend({
+      'GET /api/me': () => json(me),
+      'POST /api/me/email-link': () => json({ message: 'A link is on its way to your email address.' }, 202),
+      'POST /api/logout': () => new Response(null, { status: 204 }),
+    });
     renderHome();
 
-    expect((await screen.findByRole('alert')).textContent).toContain('The server could not be reached.');
-    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
+    expect(await screen.findByText('Ann Lee')).toBeTruthy();
+    const account = screen.getByRole('region', { name: 'Your account' });
+    expect(within(account).getByText('(ann)')).toBeTruthy();
+    expect(within(account).getByRole('link', { name: 'Add passkey' }).getAttribute('href')).toBe('/bind');
+    expect(within(account).getByRole('link', { name: 'Your passkeys' }).getAttribute('href')).toBe('/passkeys');
+
+    fireEvent.click(within(account).getByRole('button', { name: 'Send me a link for another device' }));
+    expect(await within(account).findByText('A link is on its way to your email address.')).toBeTruthy();
+    expect(api.calls('POST /api/me/email-link')).toHaveLength(1);
+
+    fireEvent.click(within(account).getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('link', { name: 'Create an account' })).toBeTruthy();
+    expect(api.calls('POST /api/logout')).toHaveLength(1);
+  });
+
+  it('signed in, rate limited: says how long to wait', async () => {
+    backend({
+      'GET /api/me': () => json(me),
+      'POST /api/me/email-link': () => apiError(429, 'rate_limited', {}, { 'Retry-After': '60' }),
+    });
+    renderHome();
+    fireEvent.click(await screen.findByRole('button', { name: 'Send me a link for another device' }));
+    expect(await screen.findByText('Too many requests, try again in 1 minute.')).toBeTruthy();
   });
 });

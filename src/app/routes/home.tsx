@@ -1,4 +1,14 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { describeRateLimit, isApiError } from '../../lib/api-error';
+import { useAppConfig } from '../../lib/app-config';
 import { useHealthStatus } from '../../lib/health';
+import { paths } from '../../lib/paths';
+import { useMe, type Me } from '../features/auth/api/get-me';
+import { useLogout } from '../features/auth/api/logout';
+import { forgetReturnBindingLinks } from '../features/binding/api/binding-link-keys';
+import { credentialKeys } from '../features/credentials/api/credential-keys';
+import { useSendMyEmailLink } from '../features/email-link/api/send-my-email-link';
 
 /** One line about whether the backend is up and which Beyond Identity API it uses. */
 function HealthStatus() {
@@ -30,6 +40,147 @@ function HealthStatus() {
   );
 }
 
+/** "Sign in with a passkey": a full page navigation to the backend's OIDC start, once enabled. */
+function SignInAction() {
+  const { data: config } = useAppConfig();
+  if (config?.sign_in) {
+    return (
+      <a className="button button--secondary" href={paths.auth.login}>
+        Sign in with a passkey
+      </a>
+    );
+  }
+  return (
+    <span className="action-with-note">
+      <button type="button" className="button button--secondary" disabled aria-describedby="sign-in-soon">
+        Sign in with a passkey
+      </button>
+      <span id="sign-in-soon" className="note">
+        coming soon
+      </span>
+    </span>
+  );
+}
+
+function SignedOut() {
+  return (
+    <section className="card" aria-labelledby="start-title">
+      <h2 id="start-title">Get started</h2>
+      <p>Create an account and a passkey on this browser: no password involved.</p>
+      <div className="actions">
+        <Link className="button" to={paths.app.signup.getHref()}>
+          Create an account
+        </Link>
+        <SignInAction />
+      </div>
+      <p className="aside">
+        <Link to={paths.app.emailLink.getHref()}>I have a passkey elsewhere — email me a link</Link>
+      </p>
+    </section>
+  );
+}
+
+/** "Send me a link for another device", with the answer in a polite live region. */
+function SendLinkForAnotherDevice({ me }: { me: Me }) {
+  const sendLink = useSendMyEmailLink();
+
+  let result = '';
+  if (sendLink.isPending) result = 'Sending…';
+  else if (sendLink.isSuccess) {
+    result =
+      sendLink.data.message ??
+      `We emailed a link${me.email ? ` to ${me.email}` : ''}. Open it on the device where you want the passkey.`;
+  } else if (sendLink.isError) {
+    const error = sendLink.error;
+    result = isApiError(error, 'rate_limited') ? describeRateLimit(error) : `The link was not sent. ${error.message}`;
+  }
+
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--secondary"
+        onClick={() => sendLink.mutate()}
+        disabled={sendLink.isPending}
+        aria-busy={sendLink.isPending}
+      >
+        Send me a link for another device
+      </button>
+      <p className={sendLink.isError ? 'live live--error' : 'live'} role="status">
+        {result}
+      </p>
+    </>
+  );
+}
+
+function SignedIn({ me }: { me: Me }) {
+  const queryClient = useQueryClient();
+  const logout = useLogout({
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: credentialKeys.all() });
+      forgetReturnBindingLinks(queryClient);
+    },
+  });
+
+  return (
+    <section className="card" aria-labelledby="account-title">
+      <h2 id="account-title">Your account</h2>
+      <p className="who">
+        Signed in as <strong>{me.display_name}</strong> <span className="muted">({me.username})</span>
+      </p>
+      <div className="actions">
+        <Link className="button" to={paths.app.bind.getHref()}>
+          Add passkey
+        </Link>
+        <SendLinkForAnotherDevice me={me} />
+      </div>
+      <div className="actions actions--quiet">
+        <Link to={paths.app.passkeys.getHref()}>Your passkeys</Link>
+        <button
+          type="button"
+          className="button button--link"
+          onClick={() => logout.mutate()}
+          disabled={logout.isPending}
+          aria-busy={logout.isPending}
+        >
+          Sign out
+        </button>
+      </div>
+      {logout.isError && (
+        <p className="status status--error" role="alert">
+          You are still signed in. {logout.error.message}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The session part of the home page: what a signed-out or signed-in person can do. */
+function Account() {
+  const me = useMe();
+
+  if (me.isPending) {
+    return (
+      <section className="card" aria-busy="true" aria-label="Your account">
+        <p className="status status--pending">Checking whether you are signed in…</p>
+      </section>
+    );
+  }
+  if (me.isError) {
+    return (
+      <section className="card" aria-label="Your account">
+        <div className="status status--error" role="alert">
+          <p>Could not check whether you are signed in. {me.error.message}</p>
+          <button type="button" className="button" onClick={() => void me.refetch()} disabled={me.isFetching}>
+            Retry
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return me.data ? <SignedIn me={me.data} /> : <SignedOut />;
+}
+
 /** The landing page. */
 export function HomeRoute() {
   return (
@@ -39,6 +190,7 @@ export function HomeRoute() {
         <h1 id="home-title">Bindery</h1>
         <p className="hero__lede">Bind passkeys to your account with Beyond Identity.</p>
       </section>
+      <Account />
       <section className="card" aria-labelledby="status-title">
         <h2 id="status-title">Status</h2>
         <HealthStatus />

@@ -1,0 +1,83 @@
+import type { Embedded } from '@beyondidentity/bi-sdk-js';
+import { ApiError } from '../lib/api-error';
+import { appConfigQueries } from '../lib/app-config';
+import { queryClient } from '../lib/query-client';
+import { assertBrowserSupport } from './browser-support';
+import { PasskeyError, toPasskeyError } from './passkey-error';
+
+/** The one SDK instance of the page, shared by every caller (and both runs of a StrictMode effect). */
+let instance: Promise<Embedded> | undefined;
+
+/**
+ * The initialised Beyond Identity Embedded SDK.
+ *
+ * The first call downloads the SDK (its own lazy chunk, several MB with its WASM core), fetches
+ * `allowed_domains` from `GET /api/config` and calls `Embedded.initialize()` once; every later
+ * call gets the same promise. The SDK must be initialised only once per page: a second
+ * initialisation corrupts its WASM core (bi-protocol.md).
+ *
+ * A failure before `initialize()` was called (unsupported browser, the chunk or the config did
+ * not load) is forgotten, so a later call tries again; a failed `initialize()` is kept, and the
+ * error says a reload is needed.
+ *
+ * @throws {PasskeyError}
+ */
+export function getEmbedded(): Promise<Embedded> {
+  if (!instance) {
+    const state = { initializeCalled: false };
+    const attempt = load(state).catch((error: unknown) => {
+      if (!state.initializeCalled && instance === attempt) instance = undefined;
+      throw error;
+    });
+    instance = attempt;
+  }
+  return instance;
+}
+
+/** Starts loading the SDK ahead of need (so "Create passkey" is ready fast); resolves when it is. */
+export async function preloadEmbedded(): Promise<void> {
+  await getEmbedded();
+}
+
+async function load(state: { initializeCalled: boolean }): Promise<Embedded> {
+  assertBrowserSupport();
+
+  const [sdk, allowedDomains] = await Promise.all([
+    import('@beyondidentity/bi-sdk-js').catch((error: unknown) => {
+      throw toPasskeyError(error, 'load');
+    }),
+    loadAllowedDomains(),
+  ]);
+
+  state.initializeCalled = true;
+  try {
+    // A copy: initialize() appends window.location.host to the array it is given.
+    return await resolveEmbedded(sdk).initialize({ allowedDomains: [...allowedDomains] });
+  } catch (error) {
+    throw toPasskeyError(error, 'load');
+  }
+}
+
+async function loadAllowedDomains(): Promise<string[]> {
+  try {
+    return (await queryClient.fetchQuery(appConfigQueries.detail())).allowed_domains;
+  } catch (error) {
+    if (error instanceof ApiError && error.isTransient) {
+      throw new PasskeyError('network', 'The app server could not be reached.', { cause: error });
+    }
+    throw new PasskeyError('config_failed', 'The passkey settings could not be loaded.', { cause: error });
+  }
+}
+
+/**
+ * The SDK ships as a webpack UMD (CommonJS) bundle; depending on the bundler's interop its
+ * exports arrive as named exports or under `default`.
+ */
+function resolveEmbedded(sdk: unknown): typeof Embedded {
+  const pick = (candidate: unknown) => (candidate as { Embedded?: typeof Embedded } | null | undefined)?.Embedded;
+  const embedded = pick(sdk) ?? pick((sdk as { default?: unknown }).default);
+  if (typeof embedded?.initialize === 'function') return embedded;
+  throw new PasskeyError('sdk_load_failed', 'The passkey software could not start in this browser.', {
+    cause: new TypeError('@beyondidentity/bi-sdk-js does not export Embedded'),
+  });
+}
