@@ -24,6 +24,7 @@ import type { DevTenant } from '../contracts/dev-tenant';
 import { findFreePorts } from '../scripts/support/system';
 import { buildApp, type BuildAppOptions } from '../server/app/app';
 import { createBackgroundTasks, type BackgroundTasks } from '../server/app/background';
+import { sessionCookieFor } from '../server/app/test/session-cookie';
 import { readAppConfig, type AppConfig } from '../server/app/config';
 import { buildCloud } from '../server/cloud/app';
 import { openDb } from '../server/cloud/db/open';
@@ -138,13 +139,20 @@ function startApp(overrides: Partial<BuildAppOptions> = {}) {
     call,
     get: (url: string, options?: CallOptions) => call('GET', url, options),
     post: (url: string, body?: unknown, options?: CallOptions) => call('POST', url, { ...options, body }),
-    /** Signs up a new person; returns the session cookie and the sign-up answer. */
+    /**
+     * Signs up a new person; returns the sign-up answer and a session cookie
+     * for them. Sign-up itself starts no session (the person signs in with
+     * the new passkey: test/app-sign-in.test.ts), so the cookie is signed
+     * here with the app's key, as the end of a sign-in would.
+     */
     async signup(username: string, extra: { email?: string; display_name?: string } = {}) {
       const answer = await call('POST', '/api/signup', {
         body: { username, email: extra.email ?? `${username}@example.com`, display_name: extra.display_name ?? `Person ${username}` },
       });
       expect(answer.status, answer.text).toBe(201);
-      return { cookie: answer.cookie!, body: signupResponse.parse(answer.body) };
+      expect(answer.cookie).toBeUndefined();
+      const body = signupResponse.parse(answer.body);
+      return { cookie: await sessionCookieFor(body.me, { secret: config.sessionSecret, publicUrl: config.publicUrl }), body };
     },
   };
 }
@@ -207,18 +215,21 @@ const unique = (() => {
 })();
 
 describe('GET /api/config', () => {
-  it('answers the SDK domains (bare host of the cloud) and no sign-in yet', async () => {
+  it('answers the SDK domains (bare host of the cloud), sign-in (the dev tenant names the app client), the tenant and realm', async () => {
     const t = startApp();
     const answer = await t.get('/api/config');
     expect(answer.status).toBe(200);
-    expect(appConfigResponse.parse(answer.body)).toEqual({ allowed_domains: ['localhost'], sign_in: false });
+    expect(appConfigResponse.parse(answer.body)).toEqual({ allowed_domains: ['localhost'], sign_in: true, tenant_id: tenant.tenant_id, realm_id: tenant.realm_id });
+    // Without the app's client credentials there is no sign-in.
+    const without = startApp({ config: { ...config, bi: { ...config.bi, signIn: undefined } } });
+    expect((await without.get('/api/config')).body).toEqual({ allowed_domains: ['localhost'], sign_in: false, tenant_id: tenant.tenant_id, realm_id: tenant.realm_id });
     expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 
 describe('POST /api/signup', () => {
-  it('creates the identity and a RETURN job, and signs the person in', async () => {
+  it('creates the identity and a RETURN job leading to sign-in, and starts no session', async () => {
     const t = startApp();
     const username = unique('ann');
     const answer = await t.post('/api/signup', { username, email: `${username}@example.com`, display_name: 'Ann Example' });
@@ -230,14 +241,14 @@ describe('POST /api/signup', () => {
     );
     expect(answer.headers.get('cache-control')).toBe('no-store');
 
-    const setCookie = answer.headers.get('set-cookie')!;
-    expect(setCookie).toMatch(/^bindery_session=[^;]+; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/);
+    // The person signs in with the new passkey: the link's redirect leads to /auth/login.
+    expect(answer.headers.get('set-cookie')).toBeNull();
 
     const identity = await management('GET', `/identities/${body.me.identity_id}`);
     expect(identity.body).toMatchObject({ display_name: 'Ann Example', traits: { username, primary_email_address: `${username}@example.com` } });
     const job = await getJob(body.me.identity_id, body.binding.job_id);
     expect(job).toMatchObject({ delivery_method: 'RETURN', state: 'LINK_SENT', expire_time: body.binding.expire_time, authenticator_config_id: tenant.app.authenticator_config_id });
-    expect(job.post_binding_redirect_uri).toBeUndefined();
+    expect(job.post_binding_redirect_uri).toBe(`${APP_ORIGIN}/auth/login?return_to=/passkeys`);
   });
 
   it('answers 409 username_taken for a taken username, whatever its case, and sets no cookie', async () => {

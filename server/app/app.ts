@@ -13,7 +13,10 @@ import { BiError } from './bi/errors';
 import type { AppConfig } from './config';
 import type { AppDeps, AppEnv } from './deps';
 import { AppError, toAppError } from './errors';
+import { createOidcClient } from './oidc/client';
+import { createFlowCookie } from './oidc/flow-cookie';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit';
+import { mountAuth } from './routes/auth';
 import { mountBindingLink } from './routes/binding-link';
 import { mountConfig } from './routes/config';
 import { mountCredentials } from './routes/credentials';
@@ -53,7 +56,8 @@ const MAX_API_BODY_BYTES = 16 * 1024;
 
 /**
  * The app backend ("your server" in Beyond Identity's diagrams): its JSON API
- * under `/api` (contracts/app-api.ts), and the built SPA for every other GET
+ * under `/api` (contracts/app-api.ts), sign-in with a passkey under `/auth`
+ * (an OIDC client of the Beyond Identity application), and the built SPA for every other GET
  * (client-side routes fall back to index.html). It holds the Management API
  * credentials and talks to Beyond Identity only over HTTP; the browser never
  * sees those credentials nor any upstream error body.
@@ -67,6 +71,10 @@ export function buildApp(options: BuildAppOptions) {
     log,
     bi: createBiClient(config.bi, { ...(options.fetch ? { fetch: options.fetch } : {}), clock }),
     sessions: createSessions({ secret: config.sessionSecret, publicUrl: config.publicUrl, clock }),
+    oidc: config.bi.signIn
+      ? createOidcClient({ bi: config.bi, client: config.bi.signIn, publicUrl: config.publicUrl, ...(options.fetch ? { fetch: options.fetch } : {}) })
+      : undefined,
+    flows: createFlowCookie({ secret: config.sessionSecret, publicUrl: config.publicUrl, clock }),
     limits: {
       emailLinkPerIdentifier: createRateLimiter({ ...limits.emailLinkPerIdentifier, clock }),
       emailLinkPerIp: createRateLimiter({ ...limits.emailLinkPerIp, clock }),
@@ -107,6 +115,7 @@ export function buildApp(options: BuildAppOptions) {
   mountEmailLink(app, deps);
   mountCredentials(app, deps);
   mountPreview(app, deps);
+  mountAuth(app, deps);
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'There is no such API endpoint.' } } satisfies AppErrorBody, 404));
 
   app.use('/*', serveStatic({ root: options.distDir }));

@@ -47,8 +47,27 @@ describe('readAppConfig', () => {
         applicationId: '0001f1f460b1ace6',
         authenticatorConfigId: '8f5bec58229e6f29',
         management: { kind: 'token', apiToken: 'an-api-token' },
+        signIn: undefined,
       },
     });
+  });
+
+  it('reads the sign-in client (BI_APP_CLIENT_ID, BI_APP_CLIENT_SECRET, the auth method) from the environment', () => {
+    const env = { ...realCloud(), APP_SESSION_SECRET: 'x'.repeat(32), BI_APP_CLIENT_ID: 'app-client', BI_APP_CLIENT_SECRET: 'app-secret' };
+    expect(readAppConfig(env).bi.signIn).toEqual({ clientId: 'app-client', clientSecret: 'app-secret', tokenEndpointAuthMethod: 'client_secret_basic' });
+    expect(readAppConfig({ ...env, BI_APP_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_post' }).bi.signIn).toEqual({
+      clientId: 'app-client',
+      clientSecret: 'app-secret',
+      tokenEndpointAuthMethod: 'client_secret_post',
+    });
+    expect(message({ ...env, BI_APP_TOKEN_ENDPOINT_AUTH_METHOD: 'private_key_jwt' })).toContain(
+      '✖ must be client_secret_basic or client_secret_post\n  → at BI_APP_TOKEN_ENDPOINT_AUTH_METHOD',
+    );
+    for (const half of [{ BI_APP_CLIENT_ID: 'app-client' }, { BI_APP_CLIENT_SECRET: 'app-secret' }]) {
+      expect(message({ ...realCloud(), APP_SESSION_SECRET: 'x'.repeat(32), ...half })).toContain(
+        '✖ set both BI_APP_CLIENT_ID and BI_APP_CLIENT_SECRET (for sign-in with a passkey), or neither\n  → at BI_APP_CLIENT_SECRET',
+      );
+    }
   });
 
   it('names every missing or invalid variable in one message', () => {
@@ -91,6 +110,9 @@ describe('readAppConfig', () => {
     expect(config.allowedDomains).toEqual(['localhost']);
     expect(config.bi).toMatchObject({ tenantId: 'aaaaaaaaaaaaaaaa', realmId: 'ffffffffffffffff', authenticatorConfigId: 'eeeeeeeeeeeeeeee' });
     expect(config.bi.management).toEqual({ kind: 'client', applicationId: 'cccccccccccccccc', clientId: 'cid', clientSecret: 'csecret' });
+    expect(config.bi.signIn).toEqual({ clientId: 'x', clientSecret: 'y', tokenEndpointAuthMethod: 'client_secret_basic' });
+    // The environment wins here too.
+    expect(readAppConfig({ DATA_DIR: dataDir, BI_APP_CLIENT_ID: 'env-client' }).bi.signIn).toMatchObject({ clientId: 'env-client', clientSecret: 'y' });
   });
 
   it('without APP_SESSION_SECRET, creates DATA_DIR/secrets/app-session.key (0600) once and shares it', () => {

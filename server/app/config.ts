@@ -15,6 +15,29 @@ const bareHost = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z
  * environment; the local development tenant (`DATA_DIR/dev-tenant.json`) only
  * fills in what the environment leaves out, so pointing the app at the real
  * Beyond Identity cloud is a matter of setting `BI_*` variables.
+ *
+ * Against the real Beyond Identity cloud (no dev-tenant.json), set:
+ *   APP_PUBLIC_URL               the app's origin as browsers see it, e.g. https://app.example.com
+ *                                (the Invoke URL's origin; sign-in's redirect URI is
+ *                                `${APP_PUBLIC_URL}/auth/callback`)
+ *   APP_SESSION_SECRET           ≥ 32 characters, the same on every instance (else a key in DATA_DIR/secrets/)
+ *   BI_API_BASE_URL              e.g. https://api-us.beyondidentity.com (or api-eu)
+ *   BI_AUTH_BASE_URL             e.g. https://auth-us.beyondidentity.com (or auth-eu)
+ *   BI_TENANT_ID, BI_REALM_ID    the tenant and realm of your identities
+ *   BI_APPLICATION_ID            the OIDC application people sign in to: its issuer is
+ *                                `${BI_AUTH_BASE_URL}/v1/tenants/${BI_TENANT_ID}/realms/${BI_REALM_ID}/applications/${BI_APPLICATION_ID}`
+ *   BI_AUTHENTICATOR_CONFIG_ID   that application's embedded authenticator config (Invoke URL = APP_PUBLIC_URL)
+ *   BI_APP_CLIENT_ID, BI_APP_CLIENT_SECRET
+ *                                that application's client (confidential, authorization code, PKCE S256,
+ *                                redirect URI `${APP_PUBLIC_URL}/auth/callback`, subject field `id`);
+ *                                both unset: no sign-in (`/api/config` says `sign_in: false`)
+ *   BI_APP_TOKEN_ENDPOINT_AUTH_METHOD
+ *                                the application's token endpoint auth method: client_secret_basic
+ *                                (default) or client_secret_post
+ *   BI_API_TOKEN                 a management API token, or instead
+ *   BI_MANAGEMENT_APPLICATION_ID + BI_MANAGEMENT_CLIENT_ID + BI_MANAGEMENT_CLIENT_SECRET
+ *                                a management application whose client credentials mint tokens
+ *   BI_ALLOWED_DOMAINS           optional: the SDK's allowedDomains (default: the API and auth hosts)
  */
 const appEnv = z
   .object({
@@ -39,13 +62,33 @@ const appEnv = z
     BI_MANAGEMENT_CLIENT_ID: z.string().min(1).optional(),
     BI_MANAGEMENT_CLIENT_SECRET: z.string().min(1).optional(),
     BI_API_TOKEN: z.string().min(1).optional(),
+    BI_APP_CLIENT_ID: z.string().min(1).optional(),
+    BI_APP_CLIENT_SECRET: z.string().min(1).optional(),
+    BI_APP_TOKEN_ENDPOINT_AUTH_METHOD: z
+      .enum(['client_secret_basic', 'client_secret_post'], { error: 'must be client_secret_basic or client_secret_post' })
+      .default('client_secret_basic'),
   })
   .refine((e) => e.BI_API_TOKEN || (e.BI_MANAGEMENT_CLIENT_ID && e.BI_MANAGEMENT_CLIENT_SECRET && e.BI_MANAGEMENT_APPLICATION_ID), {
     message: 'set BI_API_TOKEN, or BI_MANAGEMENT_APPLICATION_ID with BI_MANAGEMENT_CLIENT_ID and BI_MANAGEMENT_CLIENT_SECRET',
     path: ['BI_API_TOKEN'],
     // Check this even when other variables are invalid, so one message lists every problem.
     when: () => true,
+  })
+  .refine((e) => !e.BI_APP_CLIENT_ID === !e.BI_APP_CLIENT_SECRET, {
+    message: 'set both BI_APP_CLIENT_ID and BI_APP_CLIENT_SECRET (for sign-in with a passkey), or neither',
+    path: ['BI_APP_CLIENT_SECRET'],
+    when: () => true,
   });
+
+/** How the app authenticates at the token endpoint (the Beyond Identity application's `token_endpoint_auth_method`). */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** The OIDC client of the application people sign in to (`/auth/login`). */
+export interface SignInClient {
+  clientId: string;
+  clientSecret: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+}
 
 export interface AppConfig {
   port: number;
@@ -65,6 +108,8 @@ export interface AppConfig {
     management:
       | { kind: 'token'; apiToken: string }
       | { kind: 'client'; applicationId: string; clientId: string; clientSecret: string };
+    /** Sign-in with a passkey (OIDC, application `applicationId`); undefined: not configured, no sign-in. */
+    signIn?: SignInClient | undefined;
   };
 }
 
@@ -101,6 +146,10 @@ export function readAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
             clientId: e.BI_MANAGEMENT_CLIENT_ID!,
             clientSecret: e.BI_MANAGEMENT_CLIENT_SECRET!,
           },
+      signIn:
+        e.BI_APP_CLIENT_ID && e.BI_APP_CLIENT_SECRET
+          ? { clientId: e.BI_APP_CLIENT_ID, clientSecret: e.BI_APP_CLIENT_SECRET, tokenEndpointAuthMethod: e.BI_APP_TOKEN_ENDPOINT_AUTH_METHOD }
+          : undefined,
     },
   };
 }
@@ -120,6 +169,8 @@ function fromDevTenant(dataDir: string): Record<string, string> {
     BI_MANAGEMENT_APPLICATION_ID: tenant.management.application_id,
     BI_MANAGEMENT_CLIENT_ID: tenant.management.client_id,
     BI_MANAGEMENT_CLIENT_SECRET: tenant.management.client_secret,
+    BI_APP_CLIENT_ID: tenant.app.client_id,
+    BI_APP_CLIENT_SECRET: tenant.app.client_secret,
   };
 }
 

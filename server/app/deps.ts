@@ -4,6 +4,8 @@ import type { BackgroundTasks } from './background';
 import type { BiClient } from './bi/client';
 import type { AppConfig } from './config';
 import { AppError } from './errors';
+import type { OidcClient } from './oidc/client';
+import type { FlowCookie } from './oidc/flow-cookie';
 import type { RateLimiter } from './rate-limit';
 import type { Sessions } from './session';
 
@@ -26,6 +28,10 @@ export interface AppDeps {
   log: Logger;
   bi: BiClient;
   sessions: Sessions;
+  /** Sign-in with a passkey; undefined when the sign-in client is not configured. */
+  oidc: OidcClient | undefined;
+  /** The started sign-in between `/auth/login` and `/auth/callback`. */
+  flows: FlowCookie;
   limits: AppLimits;
   background: BackgroundTasks;
 }

@@ -6,7 +6,7 @@ import type { MeResponse } from '../../contracts/app-api';
 import { BiError } from './bi/errors';
 import { AppError, unauthenticated } from './errors';
 
-/** Sessions last 7 days from sign-up; there is no server-side state to extend them with. */
+/** Sessions last 7 days from sign-in; there is no server-side state to extend them with. */
 export const SESSION_SECONDS = 7 * 24 * 3600;
 const COOKIE_NAME = 'bindery_session';
 

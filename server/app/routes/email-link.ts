@@ -5,6 +5,7 @@ import { enforce, type AppDeps, type AppHono } from '../deps';
 import { AppError } from '../errors';
 import { clientIp, readJson } from '../request';
 import { forSessionIdentity } from '../session';
+import { signInAfterBinding } from './signup';
 
 /** The one answer to `POST /api/email-link`, whether or not an account matched. */
 export const EMAIL_LINK_SENT: EmailLinkResponse = {
@@ -56,6 +57,7 @@ async function sendEmailLinks(deps: AppDeps, identifier: string): Promise<void> 
   if (matches.length === 0 && identifier.includes('@')) matches = await deps.bi.identities.findByEmail(identifier);
   for (const identity of matches) {
     if ((identity.status ?? 'active') !== 'active' || !identity.traits.primary_email_address) continue;
-    await deps.bi.bindingJobs.create(identity.id, { deliveryMethod: 'EMAIL' });
+    // Binding from the email ends signed in, through the same path as any sign-in.
+    await deps.bi.bindingJobs.create(identity.id, { deliveryMethod: 'EMAIL', postBindingRedirectUri: signInAfterBinding(deps.config.publicUrl) });
   }
 }
