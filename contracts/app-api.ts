@@ -35,6 +35,9 @@ export const appConfigResponse = z.object({
   allowed_domains: z.array(z.string()),
   /** Whether `/auth/login` (sign in with a passkey) is available. */
   sign_in: z.boolean(),
+  /** The tenant and realm whose passkeys sign in to this app (to pick among a browser's passkeys). */
+  tenant_id: z.string(),
+  realm_id: z.string(),
 });
 export type AppConfigResponse = z.infer<typeof appConfigResponse>;
 
@@ -73,7 +76,12 @@ export const bindingLinkResponse = z.object({
 });
 export type BindingLinkResponse = z.infer<typeof bindingLinkResponse>;
 
-/** `POST /api/signup` answers the session's person and the first binding link. */
+/**
+ * `POST /api/signup` answers the new person and their first binding link. It
+ * starts no session: the person signs in with the new passkey (the link's
+ * `post_binding_redirect_uri` leads to `/auth/login`), the same path as any
+ * later sign-in.
+ */
 export const signupResponse = z.object({ me: meResponse, binding: bindingLinkResponse });
 export type SignupResponse = z.infer<typeof signupResponse>;
 
