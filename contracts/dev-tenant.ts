@@ -23,6 +23,17 @@ export const devTenantSchema = z.object({
     client_id: z.string(),
     client_secret: z.string(),
   }),
+  /**
+   * The Admin Console's sign-in (`{api_base_url}/console`). Absent in files
+   * from runs before the console existed; the next start adds it.
+   */
+  console: z
+    .object({
+      url: z.string(),
+      username: z.string(),
+      password: z.string(),
+    })
+    .optional(),
 });
 
 export type DevTenant = z.infer<typeof devTenantSchema>;

@@ -25,6 +25,19 @@ describe('npm start', () => {
     expect(statSync(path.join(dataDir, 'dev-tenant.json')).mode & 0o777).toBe(0o600);
     expect(system.tail()).toContain(`App:         ${system.appUrl}`);
 
+    // The console's admin: created on this first start, its password printed this once (and kept in the file).
+    expect(tenant.console).toEqual({ url: `${system.cloudUrl}/console`, username: 'admin', password: expect.stringMatching(/^[\w-]{24}$/) });
+    expect(system.tail()).toContain(
+      `Console:     ${system.cloudUrl}/console  (user admin; password ${tenant.console!.password}, shown once, also in dev-tenant.json)`,
+    );
+    const signIn = await fetch(`${system.cloudUrl}/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: tenant.console!.password }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.getSetCookie()[0]).toMatch(/^bindery_console=[\w-]{43}; Max-Age=43200; Path=\/console; HttpOnly; SameSite=Strict$/);
+
     // A fresh token from the client credentials, as a backend would get one.
     const realm = `${tenant.api_base_url}/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}`;
     const tokenResponse = await fetch(`${tenant.auth_base_url}/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}/applications/${tenant.management.application_id}/token`, {
@@ -82,11 +95,21 @@ describe('npm start', () => {
   }, 180_000);
 
   it('reuses the data on a second start', async () => {
-    const before = JSON.parse((await import('node:fs')).readFileSync(path.join(dataDir, 'dev-tenant.json'), 'utf8')) as { tenant_id: string; management: { api_token: string } };
+    const before = JSON.parse((await import('node:fs')).readFileSync(path.join(dataDir, 'dev-tenant.json'), 'utf8')) as {
+      tenant_id: string;
+      management: { api_token: string };
+      console: { password: string };
+    };
+    const logBefore = statSync(path.join(dataDir, 'system.log')).size;
     system = await startSystem({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
     const tenant = system.tenant();
     expect(tenant.tenant_id).toBe(before.tenant_id);
     expect(tenant.management.api_token).toBe(before.management.api_token);
+    // The same admin password, not printed again.
+    expect(tenant.console!.password).toBe(before.console.password);
+    const output = await waitForBanner(system.logPath, logBefore);
+    expect(output).toContain(`Console:     ${system.cloudUrl}/console  (user admin; password in dev-tenant.json)`);
+    expect(output).not.toContain(before.console.password);
     const realm = `${tenant.api_base_url}/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}`;
     const list = await fetch(`${realm}/identities?filter=${encodeURIComponent('username eq "smoke"')}`, {
       headers: { authorization: `Bearer ${tenant.management.api_token}` },
@@ -94,6 +117,16 @@ describe('npm start', () => {
     expect(((await list.json()) as { total_size: number }).total_size).toBe(1);
   }, 120_000);
 });
+
+/** The system's output after byte `offset` of its log, once the start banner is in it. */
+async function waitForBanner(logPath: string, offset: number): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const output = readFileSync(logPath).subarray(offset).toString('utf8');
+    if (output.includes('Press Ctrl-C to stop.')) return output;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no start banner in the log');
+}
 
 /** GET over https trusting only `ca` (Node's default store when undefined). */
 function httpsJson(url: string, ca: string | undefined): Promise<{ status: number; body: unknown }> {

@@ -16,7 +16,7 @@ import { CA_NICKNAME, hasCertutil, isTrusted } from './support/nss';
 
 async function main(): Promise<void> {
   const log = createLogger({ service: 'bindery' });
-  const cloud = await startCloud(readCloudConfig(), log.child({ part: 'cloud' }));
+  const cloud = await startCloud(readCloudConfig(), log.child({ part: 'cloud' }), { distDir: resolve('dist') });
   const stops: (() => Promise<void>)[] = [() => cloud.stop()];
 
   let stopping = false;
@@ -42,6 +42,10 @@ async function main(): Promise<void> {
       `  App:         ${appConfig.publicUrl}`,
       `  Local cloud: ${cloud.tenant.api_base_url}  (tenant ${cloud.tenant.tenant_id}, realm ${cloud.tenant.realm_id})`,
       `  Signing keys: https://localhost:${cloud.tlsPort} (local CA ${cloud.caFile}: ${caStatus(cloud.caFile)})`,
+      `  Console:     ${cloud.console.url}  (user ${cloud.console.username}; ${
+        // The password is printed on the start that created it only; it stays in dev-tenant.json.
+        cloud.console.passwordIsNew ? `password ${cloud.tenant.console?.password}, shown once, also in dev-tenant.json` : 'password in dev-tenant.json'
+      })`,
       `  Mail:        ${cloud.smtp}${cloud.inboxUrl ? `; read it at ${cloud.inboxUrl} (JSON: ${cloud.inboxUrl}/messages)` : ''}`,
       `  Dev tenant:  ${resolve(dataDir, 'dev-tenant.json')}  (ids, client credentials and an API token)`,
       `  Data:        ${dataDir}`,

@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger';
 import { createAuthenticator } from './auth/authenticate';
 import { mountBindingProtocol } from './binding/routes';
 import type { Db } from './db/open';
+import { mountConsole, type ConsoleOptions } from './console/mount';
 import type { CloudConfig, CloudDeps, CloudEnv } from './deps';
 import { mountOperations } from './http/operation';
 import { mountOidc } from './oidc/routes';
@@ -23,6 +24,8 @@ export interface BuildCloudOptions {
   clock?: () => Date;
   /** Seals emailed binding links in the outbox; tests may omit it (a random key). */
   sealKey?: Buffer;
+  /** The Admin Console: where the SPA's build is, whether the capture inbox runs. */
+  console?: ConsoleOptions;
 }
 
 /**
@@ -63,6 +66,7 @@ export function buildCloud(options: BuildCloudOptions) {
   app.post('/v1/tenants/:tenant_id/realms/:realm_id/applications/:application_id/token', (c) => issueToken(c, deps));
   mountBindingProtocol(app, deps);
   mountOidc(app, deps);
+  mountConsole(app, deps, options.console);
   mountOperations(app, deps, managementOperations);
 
   app.notFound((c) => c.json({ code: 'not_found', message: 'not found' }, 404));

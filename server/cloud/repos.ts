@@ -3,6 +3,7 @@ import { createAuditRepository } from './audit/repository';
 import { createAuthenticatorConfigRepository } from './authenticator-configs/repository';
 import { createBatchJobRepository } from './batch-jobs/repository';
 import { createBindingJobRepository } from './binding-jobs/repository';
+import { createConsoleRepository } from './console/repository';
 import { createCredentialRepository } from './credentials/repository';
 import type { Db } from './db/open';
 import { createIdentityRepository } from './identities/repository';
@@ -29,6 +30,7 @@ export function createRepos(db: Db) {
     audit: createAuditRepository(db),
     outbox: createOutboxRepository(db),
     oidc: createOidcRepository(db),
+    console: createConsoleRepository(db),
   };
 }
 

@@ -58,7 +58,7 @@ describe('ensureDevTenant', () => {
     const file = join(dir, 'dev-tenant.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(dev);
-    expect(Object.keys(dev).sort()).toEqual(['api_base_url', 'app', 'auth_base_url', 'management', 'realm_id', 'tenant_id']);
+    expect(Object.keys(dev).sort()).toEqual(['api_base_url', 'app', 'auth_base_url', 'console', 'management', 'realm_id', 'tenant_id']);
     expect(Object.keys(dev.management).sort()).toEqual(['api_token', 'application_id', 'client_id', 'client_secret']);
     expect(Object.keys(dev.app).sort()).toEqual(['application_id', 'authenticator_config_id', 'client_id', 'client_secret', 'invoke_url']);
     expect(dev).toMatchObject({ api_base_url: 'http://localhost:8787', auth_base_url: 'http://localhost:8788', app: { invoke_url: ORIGIN } });

@@ -4,6 +4,7 @@ import type { EmbeddedConfig } from '../../contracts/bi/authenticator-config';
 import { devTenantSchema, type DevTenant } from '../../contracts/dev-tenant';
 import { hashSecret, newId, newSecret } from '../lib/ids';
 import { MANAGEMENT_SCOPES } from './auth/scopes';
+import { ensureConsoleAdmin } from './console/seed-admin';
 import type { CloudDeps } from './deps';
 import { DEFAULT_THEME } from './themes/repository';
 
@@ -18,7 +19,8 @@ const API_TOKEN_SECONDS = 90 * 24 * 3600;
  * First start: creates tenant, realm, theme, the embedded authenticator config
  * (Invoke URL = the app's origin), the app's application and the Management
  * API application, and mints an API token. Later starts reuse all of it, only
- * re-minting an expired token and following a changed app origin.
+ * re-minting an expired token and following a changed app origin. Either way
+ * the Admin Console has an admin whose password is in the file (`console`).
  */
 export function ensureDevTenant(deps: CloudDeps, options: { dataDir: string; appOrigin: string }): DevTenant {
   const file = join(options.dataDir, 'dev-tenant.json');
@@ -35,6 +37,8 @@ export function ensureDevTenant(deps: CloudDeps, options: { dataDir: string; app
         `Delete ${options.dataDir} to start with a fresh development tenant.`,
     );
   }
+  // The console's admin: created on the first start (or the first start with a console), kept after.
+  tenant = ensureConsoleAdmin(deps, tenant, now);
   writeFileSync(file, JSON.stringify(tenant, null, 2) + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
   return tenant;

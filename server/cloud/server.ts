@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { listenLoopback } from '../lib/listen';
 import type { Logger } from '../lib/logger';
@@ -10,26 +10,39 @@ import { openDb } from './db/open';
 import { startMailCapture, type MailCapture } from './mail/capture';
 import { mountInbox } from './mail/inbox-routes';
 import { createMailWorker } from './mail/worker';
-import { ensureDevTenant } from './seed';
+import { ensureDevTenant, readDevTenant } from './seed';
 import { ensureLocalTls } from './tls/local-ca';
+
+export interface StartCloudOptions {
+  /** Vite's build output, where the console's page and assets are; default `dist` in the working directory. */
+  distDir?: string;
+}
 
 /**
  * Starts the local cloud: database, HTTP listener on loopback, dev tenant,
  * mail (the built-in SMTP capture when SMTP_URL is unset) and the mail worker.
  * `stop()` undoes all of it in order, letting in-flight emails finish.
  */
-export async function startCloud(config: CloudRuntimeConfig, log: Logger) {
+export async function startCloud(config: CloudRuntimeConfig, log: Logger, options: StartCloudOptions = {}) {
   const db = openDb(config.dbFile);
   let capture: MailCapture | undefined;
   if (!config.mail.smtpUrl) capture = await startMailCapture({ port: config.mail.capturePort });
   const smtpUrl = config.mail.smtpUrl ?? `smtp://127.0.0.1:${capture!.port}`;
-  const cloud = buildCloud({ db, config, log, sealKey: loadSealKey(config.dataDir) });
+  const inboxUrl = capture ? `${config.apiBaseUrl}/inbox` : undefined;
+  const cloud = buildCloud({
+    db,
+    config,
+    log,
+    sealKey: loadSealKey(config.dataDir),
+    console: { distDir: options.distDir ?? resolve('dist'), ...(inboxUrl ? { inboxUrl } : {}) },
+  });
   if (capture) mountInbox(cloud.app, capture);
 
   const listening = await listenLoopback(cloud.app.fetch, config.port);
   // The same cloud over https, for the signing keys (`jku`), which the SDK fetches only over TLS.
   const tls = await ensureLocalTls(config.dataDir);
   const tlsListening = await listenLoopback(cloud.app.fetch, config.tlsPort, { key: tls.keyPem, cert: tls.certPem });
+  const before = readDevTenant(join(config.dataDir, 'dev-tenant.json'));
   const tenant = ensureDevTenant(cloud.deps, { dataDir: config.dataDir, appOrigin: config.appOrigin });
   // Have a signing key before the first sign-in, so the JWKS is never empty.
   await cloud.deps.signingKeys.current(cloud.deps.clock());
@@ -63,7 +76,16 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger) {
     tlsPort: tlsListening.port,
     caFile: tls.caFile,
     /** Where captured mail can be read, when the built-in capture runs. */
-    inboxUrl: capture ? `${config.apiBaseUrl}/inbox` : undefined,
+    inboxUrl,
+    /**
+     * The Admin Console. `passwordIsNew`: this start created the admin's
+     * password (it is in `tenant.console`), so the banner may show it, once.
+     */
+    console: {
+      url: tenant.console!.url,
+      username: tenant.console!.username,
+      passwordIsNew: tenant.console!.password !== before?.console?.password,
+    },
     smtp: capture ? `built-in capture on smtp://127.0.0.1:${capture.port}` : 'SMTP_URL',
     worker,
     async stop(): Promise<void> {

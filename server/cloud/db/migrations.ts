@@ -243,4 +243,52 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX oidc_access_tokens_by_code ON oidc_access_tokens(code_hash);
   `,
+  /* 4: the Admin Console */ `
+  -- Console admins. password_hash is a PHC string: $scrypt$ln=…,r=…,p=…$salt$hash,
+  -- so each hash carries its own salt and cost parameters.
+  CREATE TABLE admins (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    last_sign_in_time TEXT
+  );
+
+  -- Console sessions, by the SHA-256 of the session id in the cookie: a copy
+  -- of the database holds no usable session. Signing out deletes the row.
+  CREATE TABLE console_sessions (
+    id_hash TEXT PRIMARY KEY,
+    admin_id TEXT NOT NULL REFERENCES admins(id) ON DELETE CASCADE,
+    create_time TEXT NOT NULL,
+    last_seen_time TEXT NOT NULL,
+    expire_time TEXT NOT NULL
+  );
+  CREATE INDEX console_sessions_by_admin ON console_sessions(admin_id);
+  CREATE INDEX console_sessions_by_expiry ON console_sessions(expire_time);
+
+  -- The console's identity search: a trigram index answers substring queries
+  -- (3+ characters) on username, display name and email without a scan. It
+  -- indexes the identities table in place (external content), kept in step by
+  -- triggers, so every writer (API, console, seed) updates it.
+  CREATE VIRTUAL TABLE identities_search USING fts5(
+    username, display_name, email, content='identities', content_rowid='rowid', tokenize='trigram'
+  );
+  CREATE TRIGGER identities_search_insert AFTER INSERT ON identities BEGIN
+    INSERT INTO identities_search(rowid, username, display_name, email) VALUES (new.rowid, new.username, new.display_name, new.email);
+  END;
+  CREATE TRIGGER identities_search_delete AFTER DELETE ON identities BEGIN
+    INSERT INTO identities_search(identities_search, rowid, username, display_name, email)
+      VALUES ('delete', old.rowid, old.username, old.display_name, old.email);
+  END;
+  CREATE TRIGGER identities_search_update AFTER UPDATE OF username, display_name, email ON identities BEGIN
+    INSERT INTO identities_search(identities_search, rowid, username, display_name, email)
+      VALUES ('delete', old.rowid, old.username, old.display_name, old.email);
+    INSERT INTO identities_search(rowid, username, display_name, email) VALUES (new.rowid, new.username, new.display_name, new.email);
+  END;
+  INSERT INTO identities_search(identities_search) VALUES ('rebuild');
+
+  -- The console's Activity page: a tenant's events, newest first.
+  CREATE INDEX audit_events_by_tenant ON audit_events(tenant_id, seq);
+  `,
 ];

@@ -1,4 +1,5 @@
 import { buildCloud } from '../app';
+import type { ConsoleOptions } from '../console/mount';
 import type { CloudConfig } from '../deps';
 import { openDb } from '../db/open';
 import { seedDevTenant } from '../seed';
@@ -31,7 +32,7 @@ export interface RequestOptions {
  * development tenant and a clock tests can move. Requests go through Hono's
  * `app.request`, the same code path as real sockets minus the socket.
  */
-export function createTestCloud(options: { config?: Partial<CloudConfig> } = {}) {
+export function createTestCloud(options: { config?: Partial<CloudConfig>; console?: ConsoleOptions } = {}) {
   const db = openDb(':memory:');
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
@@ -43,7 +44,7 @@ export function createTestCloud(options: { config?: Partial<CloudConfig> } = {})
     jwksBaseUrl: 'https://localhost:8788',
     ...options.config,
   };
-  const cloud = buildCloud({ db, config, log: createLogger({}, { level: 'silent' }), clock });
+  const cloud = buildCloud({ db, config, log: createLogger({}, { level: 'silent' }), clock, ...(options.console ? { console: options.console } : {}) });
   const tenant = seedDevTenant(cloud.deps, APP_ORIGIN, clock());
 
   async function request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {

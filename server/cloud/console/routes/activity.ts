@@ -1,0 +1,25 @@
+import type { Context } from 'hono';
+import { activityQuery, type ActivityResponse } from '../../../../contracts/console-api';
+import type { CloudDeps } from '../../deps';
+import { readQuery } from '../errors';
+import type { ConsoleEnv } from '../session';
+
+/** The audit log, newest first: the realm's events and tenant-wide ones (console sign-ins). */
+export function activityRoutes(deps: CloudDeps) {
+  return {
+    listActivity(c: Context<ConsoleEnv>): Response {
+      const query = readQuery(c, activityQuery);
+      const limit = query.page_size ?? 50;
+      const rows = deps.repos.console.activity(c.get('admin').tenant_id, c.get('realmId'), {
+        ...(query.identity_id ? { identityId: query.identity_id } : {}),
+        ...(query.before ? { beforeSeq: query.before } : {}),
+        limit: limit + 1,
+      });
+      const events = rows.slice(0, limit);
+      return c.json({
+        events,
+        next_before: rows.length > limit ? events.at(-1)!.seq : null,
+      } satisfies ActivityResponse);
+    },
+  };
+}
