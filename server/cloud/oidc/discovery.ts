@@ -34,5 +34,7 @@ export function jwks(c: Context, deps: CloudDeps): Response {
   // Revalidate every time: the SDK caches the JWKS per URL, and a stale copy
   // would lack the key of a rotation and refuse sign-ins until it expired.
   c.header('Cache-Control', 'no-cache');
+  // The SDK fetches the `jku` from the app's page, cross-origin; public keys are public.
+  c.header('Access-Control-Allow-Origin', '*');
   return c.json(deps.signingKeys.jwks(deps.clock()));
 }

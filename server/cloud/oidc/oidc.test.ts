@@ -313,6 +313,8 @@ describe('discovery', () => {
     const found = await oidc('GET', `${issuerPath()}/.well-known/jwks.json`);
     expect(found.status).toBe(200);
     expect(found.headers.get('cache-control')).toBe('no-cache');
+    // The SDK reads it from the app's origin.
+    expect(found.headers.get('access-control-allow-origin')).toBe('*');
     expect((await oidc('GET', `${t.realmPath()}/applications/0000000000000000/.well-known/jwks.json`)).status).toBe(404);
   });
 
