@@ -61,6 +61,14 @@ export const routes: RouteObject[] = [
         },
       },
       {
+        path: paths.app.biAuthenticate.path,
+        lazy: {
+          // Starts the SDK and reads this browser's passkeys as the page opens; nothing signs in before the click.
+          loader: async () => (await import('./routes/bi-authenticate-loader')).biAuthenticateLoader,
+          Component: async () => (await import('./routes/bi-authenticate')).BiAuthenticateRoute,
+        },
+      },
+      {
         path: paths.app.passkeys.path,
         lazy: {
           loader: async () => (await import('./routes/passkeys-loader')).passkeysLoader,

@@ -18,10 +18,15 @@ const appConfigGuard = guard(
     isRecord(value) &&
     Array.isArray(value.allowed_domains) &&
     value.allowed_domains.every((domain) => typeof domain === 'string') &&
-    typeof value.sign_in === 'boolean',
+    typeof value.sign_in === 'boolean' &&
+    typeof value.tenant_id === 'string' &&
+    typeof value.realm_id === 'string',
 );
 
-/** `GET /api/config`: the Beyond Identity hosts the SDK may talk to, and whether sign-in is on. */
+/**
+ * `GET /api/config`: the Beyond Identity hosts the SDK may talk to, whether sign-in is on, and
+ * the tenant and realm whose passkeys sign in to this app.
+ */
 export function getAppConfig(options: { signal?: AbortSignal } = {}): Promise<AppConfig> {
   return request(paths.api.config, { validate: appConfigGuard, ...(options.signal ? { signal: options.signal } : {}) });
 }

@@ -20,12 +20,26 @@ export const paths = {
       getHref: (next?: string) => (next ? `/bind?${new URLSearchParams({ next }).toString()}` : '/bind'),
     },
     passkeys: { path: '/passkeys', getHref: () => '/passkeys' },
+    /**
+     * Where the cloud's OIDC authorize sends the browser: `{invoke_url}/bi-authenticate?request=<JWT>`.
+     * Only the cloud builds this URL; the app never links to it.
+     */
+    biAuthenticate: { path: '/bi-authenticate' },
     /** Catch-all for unknown routes. */
     notFound: { path: '*' },
   },
   auth: {
-    /** Starts "sign in with a passkey" (OIDC at the cloud); a full page navigation. */
-    login: '/auth/login',
+    /**
+     * Starts "sign in with a passkey" (OIDC at the cloud); a full page navigation. `returnTo`, a
+     * same-origin path, is where the backend's `/auth/callback` lands after signing in.
+     */
+    login: {
+      // `/` stays readable in the query (RFC 3986 allows it there): `/auth/login?return_to=/passkeys`.
+      getHref: (returnTo?: string) =>
+        returnTo ? `/auth/login?return_to=${encodeURIComponent(returnTo).replace(/%2F/gi, '/')}` : '/auth/login',
+    },
+    /** Where `/auth/callback` reports a failed sign-in: `/?sign_in_error=denied|expired|failed`. */
+    signInErrorParam: 'sign_in_error',
   },
   api: {
     health: '/api/health',
@@ -41,3 +55,12 @@ export const paths = {
     revokeMyCredential: (id: string) => `/api/me/credentials/${encodeURIComponent(id)}/revoke`,
   },
 } as const;
+
+/**
+ * Whether a same-origin path belongs to the backend's pages (`/auth/…`) rather than the SPA: such
+ * a path needs a full page navigation (`window.location.assign`, a plain `<a href>`); the router
+ * would show "Page not found" for it.
+ */
+export function isBackendPagePath(path: string): boolean {
+  return path === '/auth' || /^\/auth[/?#]/.test(path);
+}

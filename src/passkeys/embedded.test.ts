@@ -4,7 +4,15 @@ import { json, stubApi } from '../lib/testing/fetch-stub';
 /** The SDK, replaced: these tests are about the singleton around it, not the SDK. */
 const sdk = vi.hoisted(() => ({
   initialize: vi.fn(),
-  fake: { bindPasskey: vi.fn(), getPasskeys: vi.fn(), deletePasskey: vi.fn(), isBindPasskeyUrl: vi.fn() },
+  fake: {
+    bindPasskey: vi.fn(),
+    getPasskeys: vi.fn(),
+    deletePasskey: vi.fn(),
+    isBindPasskeyUrl: vi.fn(),
+    isAuthenticateUrl: vi.fn(),
+    getAuthenticationContext: vi.fn(),
+    authenticate: vi.fn(),
+  },
 }));
 vi.mock('@beyondidentity/bi-sdk-js', () => ({ Embedded: { initialize: sdk.initialize } }));
 
@@ -24,7 +32,7 @@ const freshModule = () => import('./embedded');
 
 describe('getEmbedded', () => {
   it('initialises once with the allowed domains of /api/config, however many callers', async () => {
-    const api = stubApi({ 'GET /api/config': () => json({ allowed_domains: ['localhost', 'auth.example'], sign_in: false }) });
+    const api = stubApi({ 'GET /api/config': () => json({ allowed_domains: ['localhost', 'auth.example'], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     const { getEmbedded, preloadEmbedded } = await freshModule();
 
     // As a StrictMode double effect and a route loader would.
@@ -40,7 +48,7 @@ describe('getEmbedded', () => {
   });
 
   it('hands initialize() a copy (it appends window.location.host to the array)', async () => {
-    stubApi({ 'GET /api/config': () => json({ allowed_domains: ['localhost'], sign_in: false }) });
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: ['localhost'], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     sdk.initialize.mockImplementation(async (config: { allowedDomains: string[] }) => {
       config.allowedDomains.push('app.test');
       return sdk.fake;
@@ -48,11 +56,11 @@ describe('getEmbedded', () => {
     const { getEmbedded } = await freshModule();
     const { queryClient } = await import('../lib/query-client');
     await getEmbedded();
-    expect(queryClient.getQueryData(['app-config'])).toEqual({ allowed_domains: ['localhost'], sign_in: false });
+    expect(queryClient.getQueryData(['app-config'])).toEqual({ allowed_domains: ['localhost'], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' });
   });
 
   it('fails with unsupported_browser before loading anything, and tries again later', async () => {
-    const api = stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false }) });
+    const api = stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     vi.stubGlobal('indexedDB', undefined);
     const { getEmbedded } = await freshModule();
 
@@ -67,7 +75,7 @@ describe('getEmbedded', () => {
   it('forgets a failed config fetch (initialize not called yet), so a retry works', async () => {
     let fail = true;
     stubApi({
-      'GET /api/config': () => (fail ? json({ error: { code: 'internal_error', message: 'x' } }, 500) : json({ allowed_domains: [], sign_in: false })),
+      'GET /api/config': () => (fail ? json({ error: { code: 'internal_error', message: 'x' } }, 500) : json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' })),
     });
     const { getEmbedded } = await freshModule();
 
@@ -78,7 +86,7 @@ describe('getEmbedded', () => {
   });
 
   it('keeps a failed initialize() (never initialises twice) and says a reload is needed', async () => {
-    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false }) });
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     sdk.initialize.mockRejectedValue(new Error('RuntimeError: unreachable'));
     const { getEmbedded } = await freshModule();
 
@@ -91,7 +99,7 @@ describe('getEmbedded', () => {
 
 describe('bindPasskey', () => {
   it('reports progress, refuses what the SDK does not take as a link, and maps SDK failures', async () => {
-    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false }) });
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     const { bindPasskey } = await import('./bind-passkey');
     const phases: string[] = [];
 
@@ -111,5 +119,70 @@ describe('bindPasskey', () => {
     await expect(bindPasskey('http://x/link', { onProgress: (phase) => phases.push(phase) })).resolves.toBe(result);
     expect(phases).toEqual(['loading', 'binding']);
     expect(sdk.fake.bindPasskey).toHaveBeenLastCalledWith('http://x/link');
+  });
+});
+
+describe('sign-in wrappers', () => {
+  const url = 'http://localhost:3000/bi-authenticate?request=eyJ.eyJ.sig';
+  const context = { authUrl: url, application: { id: 'app1' }, origin: {} };
+
+  beforeEach(() => {
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: true, tenant_id: 'ten1', realm_id: 'realm1' }) });
+    for (const fn of [sdk.fake.isAuthenticateUrl, sdk.fake.getAuthenticationContext, sdk.fake.authenticate]) fn.mockReset();
+  });
+
+  it('isAuthenticateUrl asks the SDK, and says no when the SDK throws', async () => {
+    const { isAuthenticateUrl } = await import('./is-authenticate-url');
+    sdk.fake.isAuthenticateUrl.mockReturnValueOnce(true);
+    await expect(isAuthenticateUrl(url)).resolves.toBe(true);
+    sdk.fake.isAuthenticateUrl.mockImplementationOnce(() => {
+      throw new Error('bad url');
+    });
+    await expect(isAuthenticateUrl(url)).resolves.toBe(false);
+  });
+
+  it('getAuthenticationContext refuses what is not a sign-in URL without asking the SDK to read it', async () => {
+    const { getAuthenticationContext } = await import('./get-authentication-context');
+    sdk.fake.isAuthenticateUrl.mockReturnValue(false);
+    await expect(getAuthenticationContext('http://localhost:3000/bi-authenticate')).rejects.toMatchObject({ code: 'not_an_authenticate_url' });
+    expect(sdk.fake.getAuthenticationContext).not.toHaveBeenCalled();
+  });
+
+  it('getAuthenticationContext answers the context, and maps an expired request', async () => {
+    const { getAuthenticationContext } = await import('./get-authentication-context');
+    sdk.fake.isAuthenticateUrl.mockReturnValue(true);
+    sdk.fake.getAuthenticationContext.mockResolvedValueOnce(context);
+    await expect(getAuthenticationContext(url)).resolves.toBe(context);
+    expect(sdk.fake.getAuthenticationContext).toHaveBeenCalledWith(url);
+
+    sdk.fake.getAuthenticationContext.mockRejectedValueOnce(new Error('UrlType(JsonWebToken("Verify(\\"expired\\")"))'));
+    await expect(getAuthenticationContext(url)).rejects.toMatchObject({ code: 'request_expired' });
+  });
+
+  it('authenticate passes the url and passkey id, and answers the redirect URL', async () => {
+    const { authenticate } = await import('./authenticate');
+    sdk.fake.isAuthenticateUrl.mockReturnValue(true);
+    sdk.fake.authenticate.mockResolvedValueOnce({ redirectUrl: 'http://localhost:3000/auth/callback?code=c&state=s', message: 'Signed in as ann' });
+    await expect(authenticate(url, 'local-1')).resolves.toEqual({
+      redirectUrl: 'http://localhost:3000/auth/callback?code=c&state=s',
+      message: 'Signed in as ann',
+    });
+    expect(sdk.fake.authenticate).toHaveBeenCalledWith(url, 'local-1');
+  });
+
+  it('authenticate maps the SDK refusals and never follows a non-http redirect', async () => {
+    const { authenticate } = await import('./authenticate');
+    sdk.fake.isAuthenticateUrl.mockReturnValue(true);
+    sdk.fake.authenticate.mockRejectedValueOnce(new Error('FlattenedError { error_type: PolicyDenied, associated_data: None }'));
+    await expect(authenticate(url, 'local-1')).rejects.toMatchObject({ code: 'denied' });
+    sdk.fake.authenticate.mockRejectedValueOnce(new Error('FlattenedError { error_type: CredentialNotFound, associated_data: None }'));
+    await expect(authenticate(url, 'gone')).rejects.toMatchObject({ code: 'passkey_not_found' });
+    sdk.fake.authenticate.mockResolvedValueOnce({ redirectUrl: 'javascript:alert(1)' });
+    await expect(authenticate(url, 'local-1')).rejects.toMatchObject({ code: 'sdk_failed' });
+
+    sdk.fake.isAuthenticateUrl.mockReturnValue(false);
+    sdk.fake.authenticate.mockClear();
+    await expect(authenticate('http://localhost:3000/bind', 'local-1')).rejects.toMatchObject({ code: 'not_an_authenticate_url' });
+    expect(sdk.fake.authenticate).not.toHaveBeenCalled();
   });
 });

@@ -46,8 +46,68 @@ describe('toPasskeyError', () => {
   });
 });
 
+describe('toPasskeyError while signing in (texts observed from SDK 3.0.6 in Chromium)', () => {
+  const observed = {
+    credentialNotFound: 'FlattenedError { error_type: CredentialNotFound, associated_data: None }',
+    policyDenied: 'FlattenedError { error_type: PolicyDenied, associated_data: None }',
+    expired: 'HandleUrl(AuthNJwt(Verify("expired")))',
+    expiredContext: 'UrlType(JsonWebToken("Verify(\\"expired\\")"))',
+    garbage: 'HandleUrl(AuthNJwt(Decode(Encoding)))',
+    garbageContext: 'UrlType(JsonWebToken("Decode(Encoding)"))',
+    forged: 'HandleUrl(AuthNJwt(Verify("failed to verify requests JWT: InvalidSignature")))',
+    unknownUrl: 'HandleUrl(UnknownUrl)',
+    proofUnreachable:
+      'HandleUrl(BiAuthenticate(UaAuthenticate(AnyhowWrapper(While authenticating to http://localhost:8787/\n\nCaused by:\n    Failed to send a request.))))',
+    proof500:
+      'HandleUrl(BiAuthenticate(UaAuthenticate(AnyhowWrapper(While authenticating to http://localhost:8787/\n\nCaused by:\n    The server responded with a 500 error: boom))))',
+    keysUnreachable:
+      'HandleUrl(AuthNJwt(Verify("failed to fetch jwk for requests JWT: Client(Send(\\"reqwest::Error { kind: Request, source: JsValue(TypeError: Failed to fetch) }\\"))")))',
+  };
+
+  it.each([
+    ['credentialNotFound', 'passkey_not_found'],
+    ['policyDenied', 'denied'],
+    ['expired', 'request_expired'],
+    ['expiredContext', 'request_expired'],
+    ['garbage', 'not_an_authenticate_url'],
+    ['garbageContext', 'not_an_authenticate_url'],
+    ['forged', 'not_an_authenticate_url'],
+    ['unknownUrl', 'not_an_authenticate_url'],
+    ['proofUnreachable', 'network'],
+    ['proof500', 'network'],
+    ['keysUnreachable', 'network'],
+  ] as const)('maps %s to %s', (name, code) => {
+    const error = toPasskeyError(new Error(observed[name]), 'authenticate');
+    expect(error.code).toBe(code);
+    expect(error.detail).toContain(observed[name].slice(0, 20));
+  });
+
+  it('names the account states the cloud may give instead of a bare deny as denied', () => {
+    for (const type of ['UserSuspended', 'UserDeleted', 'DeviceDeleted', 'ClientDenied']) {
+      expect(toPasskeyError(new Error(`FlattenedError { error_type: ${type}, associated_data: None }`), 'authenticate').code).toBe('denied');
+    }
+  });
+
+  it('keeps anything else a plain sign-in failure', () => {
+    expect(toPasskeyError(new Error('Failed to decode a response'), 'authenticate')).toMatchObject({
+      code: 'sdk_failed',
+      message: 'Signing in with the passkey failed.',
+    });
+  });
+
+  it('reads these names only while signing in (a bind keeps its own mapping)', () => {
+    expect(toPasskeyError(new Error('FlattenedError { error_type: PolicyDenied }'), 'bind').code).toBe('sdk_failed');
+  });
+});
+
 describe('redactTokens', () => {
   it('removes query tokens and bearer tokens', () => {
     expect(redactTokens('a?token=abc b&token=def Authorization: Bearer xyz.123')).toBe('a?token=… b&token=… Authorization: Bearer …');
+  });
+
+  it('removes a sign-in request JWT quoted in a URL', () => {
+    expect(redactTokens('While authenticating http://app/bi-authenticate?request=eyJ.eyJ.sig\\n')).toBe(
+      'While authenticating http://app/bi-authenticate?request=…\\n',
+    );
   });
 });

@@ -6,6 +6,7 @@ import type { BindPasskeyResponse } from '../../passkeys/types';
 import { apiError, json, stubApi, type StubHandler } from '../../lib/testing/fetch-stub';
 import { bindingLinkKeys } from '../features/binding/api/binding-link-keys';
 import { renderRoute, testQueryClient } from '../testing/render-route';
+import { stubLocation } from '../testing/stub-location';
 import { BindRoute } from './bind';
 
 // The SDK is replaced at the src/passkeys seam: these tests are about the page. The real SDK
@@ -61,12 +62,12 @@ function bound(overrides: Partial<BindPasskeyResponse> = {}): BindPasskeyRespons
 }
 
 /** The backend: signed out, config, and a preview answering `previews` in turn (the last one repeats). */
-function backend(options: { previews?: StubHandler[]; signedIn?: boolean; extra?: Record<string, StubHandler> } = {}) {
+function backend(options: { previews?: StubHandler[]; signedIn?: boolean; signIn?: boolean; extra?: Record<string, StubHandler> } = {}) {
   const previews = options.previews ?? [() => json(usablePreview)];
   let previewCalls = 0;
   return stubApi({
     'GET /api/me': () => (options.signedIn ? json(me) : apiError(401, 'unauthenticated')),
-    'GET /api/config': () => json({ allowed_domains: ['localhost'], sign_in: false }),
+    'GET /api/config': () => json({ allowed_domains: ['localhost'], sign_in: options.signIn ?? false, tenant_id: 'ten1', realm_id: 'realm1' }),
     'POST /api/binding-link/preview': (request) => previews[Math.min(previewCalls++, previews.length - 1)]!(request),
     ...options.extra,
   });
@@ -170,6 +171,45 @@ describe('/bind with an EMAIL link', () => {
     expect(screen.getByRole('link', { name: 'Continue' }).getAttribute('href')).toBe('/welcome?x=1');
     await act(() => vi.advanceTimersByTimeAsync(3000));
     expect((await screen.findByTestId('location')).textContent).toBe('/welcome?x=1');
+  });
+
+  it('follows a postBindingRedirectUri under /auth/ (sign in with the new passkey) with a full page navigation', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const location = stubLocation(emailUrl());
+    backend({ signIn: true });
+    passkeys.bindPasskey.mockResolvedValue(bound({ postBindingRedirectUri: `${ORIGIN}/auth/login?return_to=/passkeys` }));
+    renderBind(emailUrl());
+    fireEvent.click(await createButton());
+    expect(await screen.findByText(/Taking you to sign in with it in a moment/)).toBeTruthy();
+    // A plain link (the router has no /auth routes), for those who do not wait.
+    const signIn = screen.getByRole('link', { name: 'Sign in with your new passkey' });
+    expect(signIn.getAttribute('href')).toBe('/auth/login?return_to=/passkeys');
+
+    expect(location.assign).not.toHaveBeenCalled();
+    await act(() => vi.advanceTimersByTimeAsync(3000));
+    expect(location.assign).toHaveBeenCalledExactlyOnceWith('/auth/login?return_to=/passkeys');
+    // Not through the router: it would have shown "Page not found".
+    expect(screen.queryByTestId('location')).toBeNull();
+  });
+
+  it('signed out with nothing to follow: offers to sign in with the new passkey', async () => {
+    backend({ signIn: true });
+    passkeys.bindPasskey.mockResolvedValue(bound());
+    renderBind(emailUrl());
+    fireEvent.click(await createButton());
+    await screen.findByText(/is ready on this browser/);
+    expect(screen.getByRole('link', { name: 'Sign in with your new passkey' }).getAttribute('href')).toBe('/auth/login?return_to=/passkeys');
+    expect(screen.queryByRole('link', { name: 'Continue' })).toBeNull();
+  });
+
+  it('signed in with nothing to follow: Continue to the passkeys', async () => {
+    backend({ signIn: true, signedIn: true });
+    passkeys.bindPasskey.mockResolvedValue(bound());
+    renderBind(emailUrl());
+    fireEvent.click(await createButton());
+    await screen.findByText(/is ready on this browser/);
+    expect(screen.getByRole('link', { name: 'Continue' }).getAttribute('href')).toBe('/passkeys');
+    expect(screen.queryByRole('link', { name: 'Sign in with your new passkey' })).toBeNull();
   });
 
   it('ignores a postBindingRedirectUri of another origin', async () => {
@@ -332,6 +372,41 @@ describe('/bind for the RETURN flow', () => {
     renderBind('/bind', queryClient);
     await createButton();
     expect(api.calls('POST /api/me/binding-link')).toHaveLength(0);
+  });
+
+  it("signed out right after sign-up: binds with sign-up's link, showing whose passkey it is, then goes to sign in", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const location = stubLocation('http://localhost:3000/bind');
+    const api = backend({ signIn: true });
+    const queryClient = testQueryClient();
+    queryClient.setQueryData(bindingLinkKeys.return(null), { ...returnLink, identity: me });
+    renderBind('/bind', queryClient);
+
+    const button = await createButton();
+    expect(screen.getByText('Ann Lee')).toBeTruthy();
+    expect(screen.getByText('(ann)')).toBeTruthy();
+    // No session to preview "my own" link with, and no new link asked for.
+    expect(api.calls('POST /api/binding-link/preview')).toHaveLength(0);
+    expect(api.calls('POST /api/me/binding-link')).toHaveLength(0);
+
+    passkeys.bindPasskey.mockResolvedValue(bound({ postBindingRedirectUri: `${ORIGIN}/auth/login?return_to=/passkeys` }));
+    fireEvent.click(button);
+    await screen.findByText(/is ready on this browser/);
+    expect(passkeys.bindPasskey.mock.calls[0]![0]).toBe(returnLink.link);
+    await act(() => vi.advanceTimersByTimeAsync(3000));
+    expect(location.assign).toHaveBeenCalledWith('/auth/login?return_to=/passkeys');
+  });
+
+  it("signed out with sign-up's link, a failed bind is named from the SDK's hint (there is no preview to ask)", async () => {
+    const api = backend();
+    const queryClient = testQueryClient();
+    queryClient.setQueryData(bindingLinkKeys.return(null), { ...returnLink, identity: me });
+    passkeys.bindPasskey.mockRejectedValue(new PasskeyError('network', 'x', { cause: new TypeError('Failed to fetch') }));
+    renderBind('/bind', queryClient);
+    fireEvent.click(await createButton());
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'Beyond Identity could not be reached' })).toBeTruthy();
+    expect(api.calls('POST /api/binding-link/preview')).toHaveLength(0);
   });
 
   it('signed out, says to sign in or create an account', async () => {

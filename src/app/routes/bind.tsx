@@ -38,11 +38,16 @@ function EmailLinkSource({ search, signedIn, signInAvailable }: SourceProps) {
 /**
  * (b) The RETURN flow: the link comes from memory (sign-up put it there) or from
  * `POST /api/me/binding-link`, and never touches the address bar, history or a Referer.
+ *
+ * Sign-up starts no session, so its link is used signed out: the page shows whose passkey it
+ * creates from what sign-up answered (the backend only previews its own links for the signed-in
+ * person they belong to). Signed out without a link in memory, there is nothing to bind.
  */
 function ReturnLinkSource({ search, signedIn, signInAvailable }: SourceProps) {
   const queryClient = useQueryClient();
   const me = useMe();
   const next = useMemo(() => safeNextPath(new URLSearchParams(search).get('next')), [search]);
+  // Disabled signed out, but a link already in memory (sign-up's) is still answered.
   const link = useReturnBindingLink(next, { enabled: signedIn });
 
   // A RETURN link that was used (or found dead) is dropped when the page closes, so the next
@@ -58,11 +63,24 @@ function ReturnLinkSource({ search, signedIn, signInAvailable }: SourceProps) {
     [queryClient],
   );
 
-  const bindLink = useMemo(
-    (): BindLink | null =>
-      link.data ? { sdkUrl: link.data.link, preview: { job_id: link.data.job_id, own: true } } : null,
-    [link.data],
-  );
+  const signedInAs = me.data?.identity_id;
+  const bindLink = useMemo((): BindLink | null => {
+    if (!link.data) return null;
+    const { identity } = link.data;
+    // Sign-up's link for someone other than the signed-in person (or for nobody signed in).
+    if (identity && identity.identity_id !== signedInAs) {
+      return {
+        sdkUrl: link.data.link,
+        preview: null,
+        known: {
+          state: 'usable',
+          identity: { username: identity.username, display_name: identity.display_name },
+          expire_time: link.data.expire_time,
+        },
+      };
+    }
+    return { sdkUrl: link.data.link, preview: { job_id: link.data.job_id, own: true } };
+  }, [link.data, signedInAs]);
 
   if (me.isPending) {
     return (
@@ -70,6 +88,9 @@ function ReturnLinkSource({ search, signedIn, signInAvailable }: SourceProps) {
         Checking whether you are signed in…
       </p>
     );
+  }
+  if (bindLink && bindLink.preview === null) {
+    return <BindFlow link={bindLink} signedIn={signedIn} signInAvailable={signInAvailable} onLinkSpent={onLinkSpent} />;
   }
   if (me.isError) {
     return (

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import type { ReactNode } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { describeRateLimit, isApiError } from '../../lib/api-error';
 import { useAppConfig } from '../../lib/app-config';
 import { useHealthStatus } from '../../lib/health';
@@ -45,7 +46,7 @@ function SignInAction() {
   const { data: config } = useAppConfig();
   if (config?.sign_in) {
     return (
-      <a className="button button--secondary" href={paths.auth.login}>
+      <a className="button button--secondary" href={paths.auth.login.getHref()}>
         Sign in with a passkey
       </a>
     );
@@ -59,6 +60,81 @@ function SignInAction() {
         coming soon
       </span>
     </span>
+  );
+}
+
+type SignInErrorCode = 'denied' | 'expired' | 'failed';
+
+/** What `/auth/callback` reports in `?sign_in_error=`: a heading, a sentence and the next step. */
+const SIGN_IN_ERRORS: Record<SignInErrorCode, { title: string; sentence: string; action: ReactNode }> = {
+  denied: {
+    title: 'Your passkey could not sign you in',
+    sentence:
+      'Beyond Identity refused it: it may have been revoked, or your account suspended. Have a link emailed to you to create a new passkey.',
+    action: (
+      <Link className="button" to={paths.app.emailLink.getHref()}>
+        Email me a link
+      </Link>
+    ),
+  },
+  expired: {
+    title: 'Your sign-in request expired',
+    sentence: 'It was not completed within a few minutes. Start again to sign in.',
+    action: (
+      <a className="button" href={paths.auth.login.getHref()}>
+        Start again
+      </a>
+    ),
+  },
+  failed: {
+    title: 'Sign-in did not complete',
+    sentence: 'Something went wrong while signing you in, and you are not signed in. Try again in a moment.',
+    action: (
+      <a className="button" href={paths.auth.login.getHref()}>
+        Try again
+      </a>
+    ),
+  },
+};
+
+function isSignInErrorCode(value: string | null): value is SignInErrorCode {
+  return value !== null && Object.hasOwn(SIGN_IN_ERRORS, value);
+}
+
+/**
+ * A failed sign-in, as `/auth/callback` reports it (`/?sign_in_error=denied|expired|failed`).
+ * Dismissing it drops the parameter (replacing the history entry), so a reload or Back does not
+ * bring it back; focus moves to the page's content.
+ */
+function SignInErrorAlert() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const code = searchParams.get(paths.auth.signInErrorParam);
+  if (!isSignInErrorCode(code)) return null;
+  const { title, sentence, action } = SIGN_IN_ERRORS[code];
+
+  const dismiss = () => {
+    setSearchParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        next.delete(paths.auth.signInErrorParam);
+        return next;
+      },
+      { replace: true },
+    );
+    document.getElementById('main')?.focus();
+  };
+
+  return (
+    <div className="outcome outcome--error notice" role="alert" data-sign-in-error={code}>
+      <h2>{title}</h2>
+      <p>{sentence}</p>
+      <div className="actions">
+        {action}
+        <button type="button" className="button button--link" onClick={dismiss}>
+          Dismiss
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -115,6 +191,7 @@ function SendLinkForAnotherDevice({ me }: { me: Me }) {
 
 function SignedIn({ me }: { me: Me }) {
   const queryClient = useQueryClient();
+  // POST /api/logout (the JSON API; /auth/* are pages for full navigations), then `me` is read again.
   const logout = useLogout({
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: credentialKeys.all() });
@@ -190,6 +267,7 @@ export function HomeRoute() {
         <h1 id="home-title">Bindery</h1>
         <p className="hero__lede">Bind passkeys to your account with Beyond Identity.</p>
       </section>
+      <SignInErrorAlert />
       <Account />
       <section className="card" aria-labelledby="status-title">
         <h2 id="status-title">Status</h2>

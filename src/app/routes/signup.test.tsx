@@ -85,7 +85,7 @@ describe('/signup', () => {
     await waitFor(() => expect(describedErrors(screen.getByLabelText('Email address'))).toBe('That domain does not take mail.'));
   });
 
-  it('on success keeps the binding link in memory only and goes to /bind with no query', async () => {
+  it('on success keeps the binding link in memory only and goes to /bind with no query, still signed out', async () => {
     const binding = { link: 'http://cloud/v1/x:invokeAuthenticator?token=SECRET', job_id: 'job1', expire_time: '2030-01-01T00:00:00Z' };
     const me = { identity_id: 'i1', username: 'ann', display_name: 'Ann Lee', email: 'ann@example.com' };
     const api = stubApi({
@@ -98,8 +98,9 @@ describe('/signup', () => {
 
     expect((await screen.findByTestId('location')).textContent).toBe('/bind');
     expect(api.calls('POST /api/signup')[0]!.body).toEqual({ username: 'ann', email: 'ann@example.com', display_name: 'Ann Lee' });
-    expect(queryClient.getQueryData(bindingLinkKeys.return(null))).toEqual(binding);
-    expect(queryClient.getQueryData(['me'])).toEqual(me);
+    // With whose passkey it creates: sign-up starts no session, so the session stays signed out.
+    expect(queryClient.getQueryData(bindingLinkKeys.return(null))).toEqual({ ...binding, identity: me });
+    expect(queryClient.getQueryData(['me'])).toBeNull();
     expect(router.state.location.search).toBe('');
     expect(router.state.location.state).toBeNull();
   });

@@ -31,7 +31,10 @@ function validate(values: SignupRequest): { data: SignupRequest; errors?: never 
   return { errors };
 }
 
-/** `/signup`: create an account, then go to `/bind` with the first binding link in memory. */
+/**
+ * `/signup`: create an account, then go to `/bind` with the first binding link in memory. No
+ * session yet: after binding, the link's redirect leads to signing in with the new passkey.
+ */
 export function SignupRoute() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -43,7 +46,8 @@ export function SignupRoute() {
   const signup = useSignup({
     onSuccess: (data) => {
       // The RETURN link goes to /bind through memory only: not the URL, history state or storage.
-      storeReturnBindingLink(queryClient, data.binding);
+      // With it goes whose passkey it creates: sign-up starts no session to ask.
+      storeReturnBindingLink(queryClient, data.binding, data.me);
       void navigate(paths.app.bind.getHref());
     },
   });

@@ -1,8 +1,10 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { describeRateLimit, isApiError } from '../../../lib/api-error';
 import { paths } from '../../../lib/paths';
-import type { MissingCapability } from '../../../passkeys/passkey-error';
+import { FailureAlert } from '../../components/failure-alert';
+import { RetryButton } from '../../components/retry-button';
+import { UnsupportedBrowserText } from '../../components/unsupported-browser';
 import type { BindFailure } from '../../features/binding/bind-failure';
 import { useSendMyEmailLink } from '../../features/email-link/api/send-my-email-link';
 
@@ -58,32 +60,8 @@ export function EmailNewLink({ signedIn }: { signedIn: boolean }) {
   );
 }
 
-const capabilityNames: Record<MissingCapability, string> = {
-  indexeddb: 'IndexedDB storage',
-  webcrypto: 'the Web Crypto API (crypto.subtle)',
-};
-
-function RetryButton({ onRetry, retrying, reload }: { onRetry?: () => void; retrying?: boolean; reload?: boolean }) {
-  if (!onRetry && !reload) return null;
-  return (
-    <button
-      type="button"
-      className="button"
-      onClick={() => (reload ? window.location.reload() : onRetry?.())}
-      disabled={retrying}
-      aria-busy={retrying}
-    >
-      Retry
-    </button>
-  );
-}
-
 /** One failure of /bind: a heading, a sentence saying what happened, and the next step. */
 export function BindFailureView({ failure, signedIn, signInAvailable, onRetry, retrying }: BindFailureViewProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  // Keyboard and screen-reader users land on the explanation, not on a button that vanished.
-  useEffect(() => ref.current?.focus(), [failure.kind]);
-
   let title: string;
   let body: ReactNode;
   let actions: ReactNode;
@@ -107,7 +85,7 @@ export function BindFailureView({ failure, signedIn, signInAvailable, onRetry, r
             See your passkeys
           </Link>
           {!signedIn && signInAvailable && (
-            <a className="button button--secondary" href={paths.auth.login}>
+            <a className="button button--secondary" href={paths.auth.login.getHref()}>
               Sign in with a passkey
             </a>
           )}
@@ -131,7 +109,7 @@ export function BindFailureView({ failure, signedIn, signInAvailable, onRetry, r
             Email me a link
           </Link>
           {signInAvailable && (
-            <a className="button button--secondary" href={paths.auth.login}>
+            <a className="button button--secondary" href={paths.auth.login.getHref()}>
               Sign in with a passkey
             </a>
           )}
@@ -162,13 +140,7 @@ export function BindFailureView({ failure, signedIn, signInAvailable, onRetry, r
       break;
     case 'unsupported_browser':
       title = 'This browser cannot store passkeys';
-      body = (
-        <>
-          It lacks {failure.missing.map((capability) => capabilityNames[capability]).join(' and ')}. Open this page in
-          a current version of Chrome, Edge, Firefox or Safari, outside private browsing, over https (or on
-          localhost).
-        </>
-      );
+      body = <UnsupportedBrowserText missing={failure.missing} />;
       break;
     case 'server_error':
       title = 'Something went wrong';
@@ -178,10 +150,8 @@ export function BindFailureView({ failure, signedIn, signInAvailable, onRetry, r
   }
 
   return (
-    <div ref={ref} className="outcome outcome--error" role="alert" tabIndex={-1} data-failure={failure.kind}>
-      <h2>{title}</h2>
-      <p>{body}</p>
-      {actions && <div className="actions">{actions}</div>}
-    </div>
+    <FailureAlert kind={failure.kind} title={title} actions={actions}>
+      {body}
+    </FailureAlert>
   );
 }

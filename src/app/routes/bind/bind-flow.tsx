@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
-import { paths } from '../../../lib/paths';
+import { isBackendPagePath, paths } from '../../../lib/paths';
 import { sameOriginPath } from '../../../lib/same-origin';
 import { bindPasskey } from '../../../passkeys/bind-passkey';
 import { missingCapabilities } from '../../../passkeys/browser-support';
@@ -24,8 +24,13 @@ import { BindFailureView } from './bind-failure-view';
 export interface BindLink {
   /** What `bindPasskey` receives. */
   sdkUrl: string;
-  /** What `POST /api/binding-link/preview` receives. */
-  preview: PreviewRequest;
+  /**
+   * What `POST /api/binding-link/preview` receives; `null` when the backend cannot preview the
+   * link (sign-up's, with no session), and `known` says what the page knows instead.
+   */
+  preview: PreviewRequest | null;
+  /** The preview to show when `preview` is `null`. */
+  known?: PreviewResponse;
 }
 
 type Phase = 'loading' | 'creating' | 'registering';
@@ -114,6 +119,9 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
   const sdk = useSdk();
   const [missing] = useState(() => missingCapabilities());
   const preview = useBindingLinkPreview(link.preview);
+  const previewData = link.preview ? preview.data : link.known;
+  const previewPending = link.preview !== null && preview.isPending;
+  const previewError = link.preview !== null && preview.isError ? preview.error : null;
   const [state, setState] = useState<BindState>({ step: 'idle' });
   const busy = useRef(false);
   const mounted = useRef(true);
@@ -127,16 +135,23 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
   }, []);
 
   const redirectTo = state.step === 'done' ? sameOriginPath(state.result.postBindingRedirectUri) : null;
+  // `/auth/login?return_to=…` (sign-up's and the new-device email's links: sign in with the new
+  // passkey) is the backend's page: the router would show "Page not found" for it.
+  const fullPageRedirect = redirectTo !== null && isBackendPagePath(redirectTo);
+  const toSignIn = redirectTo !== null && fullPageRedirect && /^\/auth\/login(?:[?#]|$)/.test(redirectTo);
 
   useEffect(() => {
     if (state.step !== 'done') return;
     successRef.current?.focus();
     if (redirectTo === null) return;
-    const timer = setTimeout(() => void navigate(redirectTo), redirectDelayMs);
+    const timer = setTimeout(() => {
+      if (fullPageRedirect) window.location.assign(redirectTo);
+      else void navigate(redirectTo);
+    }, redirectDelayMs);
     return () => clearTimeout(timer);
-  }, [state.step, redirectTo, redirectDelayMs, navigate]);
+  }, [state.step, redirectTo, fullPageRedirect, redirectDelayMs, navigate]);
 
-  const linkState = preview.data?.state;
+  const linkState = previewData?.state;
   useEffect(() => {
     if (linkState && linkState !== 'usable') onLinkSpent?.();
   }, [linkState, onLinkSpent]);
@@ -164,13 +179,15 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
       if (mounted.current) setState({ step: 'done', result });
     } catch (error) {
       clearTimeout(timer);
-      // Ask the backend what became of the link rather than trusting the SDK's text.
-      const after: PreviewOutcome = await queryClient
-        .fetchQuery({ ...previewQueryOptions(link.preview), staleTime: 0, retry: false })
-        .then(
-          (answer) => ({ ok: true as const, preview: answer }),
-          (previewError: unknown) => ({ ok: false as const, error: previewError }),
-        );
+      // Ask the backend what became of the link rather than trusting the SDK's text (when it can
+      // tell; otherwise the SDK's hint is all there is).
+      const previewRequest = link.preview;
+      const after: PreviewOutcome = previewRequest
+        ? await queryClient.fetchQuery({ ...previewQueryOptions(previewRequest), staleTime: 0, retry: false }).then(
+            (answer) => ({ ok: true as const, preview: answer }),
+            (afterError: unknown) => ({ ok: false as const, error: afterError }),
+          )
+        : { ok: false, error: undefined };
       if (mounted.current) setState({ step: 'failed', failure: classifyBindFailure(error, after) });
     } finally {
       busy.current = false;
@@ -182,7 +199,7 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
   // What the polite live region says. It stays mounted so that every change is announced.
   let live: ReactNode = null;
   if (state.step === 'working') live = PROGRESS_TEXT[state.phase];
-  else if (state.step === 'idle' && preview.isPending && missing.length === 0) live = 'Checking your link…';
+  else if (state.step === 'idle' && previewPending && missing.length === 0) live = 'Checking your link…';
 
   let content: ReactNode;
   if (state.step === 'done') {
@@ -195,17 +212,38 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
         </p>
         <p className="muted">
           Created <time dateTime={passkey.created}>{formatDateTime(passkey.created)}</time>
-          {redirectTo ? '. Taking you on in a moment…' : '.'}
+          {redirectTo ? (toSignIn ? '. Taking you to sign in with it in a moment…' : '. Taking you on in a moment…') : '.'}
         </p>
       </div>
     );
-    content = (
-      <div className="actions">
-        <Link className="button" to={redirectTo ?? paths.app.passkeys.getHref()}>
+    let next: ReactNode;
+    if (redirectTo !== null && fullPageRedirect) {
+      next = (
+        <a className="button" href={redirectTo}>
+          {toSignIn ? 'Sign in with your new passkey' : 'Continue'}
+        </a>
+      );
+    } else if (redirectTo !== null) {
+      next = (
+        <Link className="button" to={redirectTo}>
           Continue
         </Link>
-      </div>
-    );
+      );
+    } else if (!signedIn && signInAvailable) {
+      // No redirect to follow, and nobody signed in (e.g. sign-up): the new passkey is the way in.
+      next = (
+        <a className="button" href={paths.auth.login.getHref(paths.app.passkeys.getHref())}>
+          Sign in with your new passkey
+        </a>
+      );
+    } else {
+      next = (
+        <Link className="button" to={paths.app.passkeys.getHref()}>
+          Continue
+        </Link>
+      );
+    }
+    content = <div className="actions">{next}</div>;
   } else if (missing.length > 0) {
     content = (
       <BindFailureView failure={{ kind: 'unsupported_browser', missing }} signedIn={signedIn} signInAvailable={signInAvailable} />
@@ -220,30 +258,30 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
         {...(retryable ? { onRetry: () => void create() } : {})}
       />
     );
-  } else if (preview.isError) {
+  } else if (previewError) {
     content = (
       <BindFailureView
-        failure={failureFromApiError(preview.error)}
+        failure={failureFromApiError(previewError)}
         signedIn={signedIn}
         signInAvailable={signInAvailable}
         onRetry={() => void preview.refetch()}
         retrying={preview.isFetching}
       />
     );
-  } else if (preview.data) {
-    const dead = failureFromLinkState(preview.data.state);
+  } else if (previewData) {
+    const dead = failureFromLinkState(previewData.state);
     if (dead) {
       content = <BindFailureView failure={dead} signedIn={signedIn} signInAvailable={signInAvailable} />;
     } else if (sdk.isError && !working) {
       // The SDK did not start (before any click); say so now rather than after one.
-      const failure = classifyBindFailure(sdk.error, { ok: true, preview: preview.data });
+      const failure = classifyBindFailure(sdk.error, { ok: true, preview: previewData });
       content = (
         <BindFailureView failure={failure} signedIn={signedIn} signInAvailable={signInAvailable} onRetry={() => void sdk.refetch()} retrying={sdk.isFetching} />
       );
     } else {
       content = (
         <>
-          <PreviewDetails preview={preview.data} />
+          <PreviewDetails preview={previewData} />
           <p>Nothing happens until you choose “Create passkey”.</p>
           <div className="actions">
             <button type="button" className="button" onClick={() => void create()} disabled={working} aria-busy={working}>
@@ -261,7 +299,7 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
   }
 
   return (
-    <div className="bind-flow" aria-busy={working || (preview.isPending && missing.length === 0)}>
+    <div className="bind-flow" aria-busy={working || (previewPending && missing.length === 0)}>
       <div className="live live--progress" role="status">
         {live}
       </div>

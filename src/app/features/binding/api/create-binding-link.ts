@@ -1,10 +1,19 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
-import { bindingLinkResponse, type BindingLinkResponse } from '../../../../../contracts/app-api';
+import { bindingLinkResponse, type BindingLinkResponse, type MeResponse } from '../../../../../contracts/app-api';
 import { paths } from '../../../../lib/paths';
 import { request } from '../../../../lib/request';
 import { bindingLinkKeys } from './binding-link-keys';
 
 export type { BindingLinkResponse };
+
+/**
+ * A RETURN link held in memory. Sign-up's link also says whose passkey it creates: sign-up starts
+ * no session, so the backend cannot preview that link as "the signed-in person's own".
+ */
+export interface ReturnBindingLink extends BindingLinkResponse {
+  /** The person sign-up created, when the link came from sign-up. */
+  identity?: MeResponse;
+}
 
 /**
  * `POST /api/me/binding-link`: a new RETURN binding link for the signed-in person.
@@ -31,7 +40,7 @@ export function createBindingLink(next: string | null): Promise<BindingLinkRespo
 export function returnBindingLinkQueryOptions(next: string | null) {
   return queryOptions({
     queryKey: bindingLinkKeys.return(next),
-    queryFn: () => createBindingLink(next),
+    queryFn: (): Promise<ReturnBindingLink> => createBindingLink(next),
     staleTime: Infinity,
     gcTime: 30 * 60_000,
     retry: false,
@@ -40,12 +49,19 @@ export function returnBindingLinkQueryOptions(next: string | null) {
   });
 }
 
-/** The signed-in person's RETURN link (created on first use). */
+/**
+ * The signed-in person's RETURN link (created on first use when `enabled`). A link already in
+ * memory (sign-up's) is answered even when not enabled, e.g. signed out.
+ */
 export function useReturnBindingLink(next: string | null, options: { enabled: boolean }) {
   return useQuery({ ...returnBindingLinkQueryOptions(next), enabled: options.enabled });
 }
 
-/** Keeps sign-up's first RETURN link in memory for `/bind` (no query string involved). */
-export function storeReturnBindingLink(queryClient: QueryClient, link: BindingLinkResponse): void {
-  queryClient.setQueryData(returnBindingLinkQueryOptions(null).queryKey, link);
+/**
+ * Keeps sign-up's first RETURN link in memory for `/bind` (no query string involved), with the
+ * person it is for.
+ */
+export function storeReturnBindingLink(queryClient: QueryClient, link: BindingLinkResponse, identity?: MeResponse): void {
+  const value: ReturnBindingLink = identity ? { ...link, identity } : link;
+  queryClient.setQueryData(returnBindingLinkQueryOptions(null).queryKey, value);
 }
