@@ -9,6 +9,9 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 /** The app backend (server/app); the dev server forwards API and auth calls to it. */
 const appBackend = `http://localhost:${process.env.APP_PORT || '3000'}`;
 
+/** The local cloud (server/cloud), which serves the Admin Console's API under /console/api. */
+const cloud = `http://localhost:${process.env.CLOUD_PORT || '8787'}`;
+
 const biSdk = '@beyondidentity/bi-sdk-js';
 
 /**
@@ -57,8 +60,8 @@ export default defineConfig({
       // Multi-page build: one HTML entry per single-page app.
       input: {
         app: fileURLToPath(new URL('index.html', import.meta.url)),
-        // The Admin Console gets its own entry here once it exists (served by the local cloud):
-        // console: fileURLToPath(new URL('console.html', import.meta.url)),
+        // The Admin Console: its own entry and chunks, served by the local cloud at /console.
+        console: fileURLToPath(new URL('console.html', import.meta.url)),
       },
     },
   },
@@ -70,6 +73,15 @@ export default defineConfig({
     proxy: {
       '/api': appBackend,
       '/auth': appBackend,
+      // The console's API (JSON and the job event stream) lives on the cloud. The session cookie
+      // (Path=/console) then belongs to this dev server's origin, as it does to the cloud's.
+      '/console/api': cloud,
+      // The console's pages are /console/*, as on the cloud: answer them with console.html (the
+      // default fallback would serve the app's index.html).
+      '/console': {
+        target: cloud,
+        bypass: (req) => (req.url?.startsWith('/console/api') ? undefined : '/console.html'),
+      },
     },
   },
   preview: {

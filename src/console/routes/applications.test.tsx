@@ -1,0 +1,93 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { json, stubApi } from '../../lib/testing/fetch-stub';
+import { APP_ID, application, consoleError, realmPath } from '../lib/testing/fixtures';
+import { renderPage } from '../lib/testing/render-console';
+import { ApplicationsRoute } from './applications';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const app = application();
+const config = app.authenticator_config!;
+
+function stub(patchConfig: () => Response) {
+  return stubApi({
+    [`GET ${realmPath('/applications')}`]: () => json({ applications: [app] }),
+    [`GET ${realmPath('/authenticator-configs')}`]: () => json({ authenticator_configs: [config] }),
+    [`PATCH ${realmPath(`/authenticator-configs/${config.id}`)}`]: patchConfig,
+    [`PATCH ${realmPath(`/applications/${APP_ID}`)}`]: () => json(app.application),
+  });
+}
+
+async function openEdit() {
+  renderPage(<ApplicationsRoute />, { path: '/applications', url: '/applications' });
+  const table = await screen.findByRole('table', { name: 'Applications' });
+  await waitFor(() => expect((within(table).getByRole('button', { name: 'Edit' }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(within(table).getByRole('button', { name: 'Edit' }));
+  return screen.findByRole('dialog', { name: 'Edit Bindery App' });
+}
+
+describe('/applications', () => {
+  it('edits the application and its authenticator config (one origin and redirect URI per line)', async () => {
+    const api = stub(() => json(config));
+    const dialog = await openEdit();
+    fireEvent.change(within(dialog).getByLabelText(/^Redirect URIs/), { target: { value: 'http://localhost:3000/auth/callback\n\nhttp://localhost:4000/cb\n' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Trusted origins/), { target: { value: 'http://localhost:3000\nhttp://localhost:4000' } });
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: /WebAuthn passkey/ }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByText('Saved Bindery App.')).toBeTruthy();
+    expect(api.calls(`PATCH ${realmPath(`/authenticator-configs/${config.id}`)}`)[0]!.body).toEqual({
+      authenticator_config: {
+        config: {
+          type: 'embedded',
+          invoke_url: 'http://localhost:3000',
+          trusted_origins: ['http://localhost:3000', 'http://localhost:4000'],
+          invocation_type: 'automatic',
+          authentication_methods: [{ type: 'webauthn_passkey' }],
+        },
+      },
+    });
+    expect(api.calls(`PATCH ${realmPath(`/applications/${APP_ID}`)}`)[0]!.body).toEqual({
+      application: { protocol_config: { redirect_uris: ['http://localhost:3000/auth/callback', 'http://localhost:4000/cb'] } },
+    });
+  });
+
+  it('shows the cloud’s FieldViolations next to the fields', async () => {
+    stub(() =>
+      consoleError(400, 'bad_request', 'invalid parameters', {
+        details: [
+          {
+            type: 'FieldViolations',
+            field_violations: [
+              { field: 'authenticator_config.config.trusted_origins.1', description: 'must be an http(s) origin such as https://app.example.com' },
+            ],
+          },
+        ],
+      }),
+    );
+    const dialog = await openEdit();
+    // Valid for the form's own check (the contract's schema), refused by the cloud.
+    fireEvent.change(within(dialog).getByLabelText(/^Trusted origins/), { target: { value: 'http://localhost:3000\nhttp://localhost:4000' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    const origins = within(dialog).getByLabelText(/^Trusted origins/);
+    await waitFor(() => expect(origins.getAttribute('aria-invalid')).toBe('true'));
+    const describedBy = origins.getAttribute('aria-describedby')!.split(' ');
+    const messages = describedBy.map((id) => document.getElementById(id)?.textContent);
+    expect(messages).toContain('Line 2: must be an http(s) origin such as https://app.example.com');
+    expect(within(dialog).getByRole('alert').textContent).toMatch(/see the messages next to them/);
+  });
+
+  it('checks the fields with the contract’s schema before asking the cloud', async () => {
+    const api = stub(() => json(config));
+    const dialog = await openEdit();
+    fireEvent.change(within(dialog).getByLabelText(/^Invoke URL/), { target: { value: 'not a url' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('Must be an absolute http(s) URL')).toBeTruthy();
+    expect(api.calls().filter((call) => call.method === 'PATCH')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,36 @@
+import { useEffect, useRef } from 'react';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { ConsoleShell } from '../components/console-shell';
+import { Loading } from '../components/query-state';
+import { useSession } from '../features/session/api/get-session';
+import { consolePaths } from '../paths';
+
+/**
+ * Moves focus to the new page's heading after a client-side navigation (not on the first page,
+ * and not when only the query string changes, as it does while typing a search), so screen
+ * readers announce the page and keyboard users start from its top.
+ */
+function useFocusHeadingOnNavigation() {
+  const { pathname } = useLocation();
+  const previous = useRef(pathname);
+  useEffect(() => {
+    if (previous.current === pathname) return;
+    previous.current = pathname;
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [pathname]);
+}
+
+/** The signed-in part of the console: the shell around the matched page. The loader made sure of the session. */
+export function ConsoleLayout() {
+  const session = useSession();
+  const location = useLocation();
+  useFocusHeadingOnNavigation();
+  if (session.isPending) return <Loading what="the console" />;
+  // Signed out meanwhile (the session query was cleared): the sign-in page, then back here.
+  if (!session.data) return <Navigate to={consolePaths.signIn.getHref(`${location.pathname}${location.search}`)} replace />;
+  return (
+    <ConsoleShell session={session.data}>
+      <Outlet />
+    </ConsoleShell>
+  );
+}

@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { CredentialRow } from '../../../../contracts/console-api';
+import { formatDateTime } from '../../../lib/format';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { LoadError, Loading } from '../../components/query-state';
+import { useCredentials } from '../../features/credentials/api/list-credentials';
+import { useRevokeCredential } from '../../features/credentials/api/revoke-credential';
+
+/** The identity's credentials (the cloud side of its passkeys): state, created, key thumbprint; Revoke. */
+export function CredentialsCard({ realmId, identityId, onAddPasskey }: { realmId: string; identityId: string; onAddPasskey: () => void }) {
+  const credentials = useCredentials(realmId, identityId);
+  const revoke = useRevokeCredential(realmId, identityId);
+  const [confirming, setConfirming] = useState<CredentialRow | null>(null);
+  const [done, setDone] = useState('');
+
+  let body;
+  if (credentials.isPending) body = <Loading what="credentials" />;
+  else if (credentials.isError)
+    body = <LoadError what="the credentials" error={credentials.error} onRetry={() => void credentials.refetch()} retrying={credentials.isFetching} />;
+  else if (credentials.data.length === 0) body = <p className="empty">No credentials yet. “Add a passkey” sends a binding link.</p>;
+  else
+    body = (
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">Credentials</caption>
+          <thead>
+            <tr>
+              <th scope="col">Credential</th>
+              <th scope="col">State</th>
+              <th scope="col">Created</th>
+              <th scope="col">Key thumbprint</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {credentials.data.map((credential) => (
+              <tr key={credential.id}>
+                <th scope="row" id={`credential-${credential.id}`}>
+                  <code>{credential.id}</code>
+                </th>
+                <td>
+                  <span className={credential.state === 'ACTIVE' ? 'badge badge--ok' : 'badge badge--warn'}>{credential.state}</span>
+                </td>
+                <td>
+                  <time dateTime={credential.create_time}>{formatDateTime(credential.create_time)}</time>
+                </td>
+                <td>
+                  <code className="thumbprint">{credential.jwk_thumbprint}</code>
+                </td>
+                <td className="table__actions">
+                  {credential.state === 'ACTIVE' && (
+                    <button
+                      type="button"
+                      className="button button--secondary button--small"
+                      aria-describedby={`credential-${credential.id}`}
+                      onClick={() => {
+                        revoke.reset();
+                        setConfirming(credential);
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+
+  return (
+    <section className="card" aria-labelledby="credentials-title" aria-busy={credentials.isFetching || undefined}>
+      <div className="card__header">
+        <h2 id="credentials-title">Passkeys (credentials)</h2>
+        <button type="button" className="button" onClick={onAddPasskey}>
+          Add a passkey
+        </button>
+      </div>
+      <p className="live" role="status">
+        {done}
+      </p>
+      {body}
+      {confirming && (
+        <ConfirmDialog
+          title="Revoke this credential?"
+          confirmLabel="Revoke"
+          pending={revoke.isPending}
+          error={revoke.error}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() =>
+            revoke.mutate(confirming.id, {
+              onSuccess: () => {
+                setDone(`Credential ${confirming.id} revoked.`);
+                setConfirming(null);
+              },
+            })
+          }
+        >
+          <p>
+            The passkey holding credential <code>{confirming.id}</code> stops working on every device at once. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
