@@ -1,0 +1,91 @@
+/**
+ * POST credential-binding-jobs (RETURN) throughput and p99 at 64 connections
+ * (autocannon), side by side with a passkey registration-options peer
+ * (bench/webauthn-peer.ts) in the same run: rounds alternate cloud, peer, cloud,
+ * peer, and the ratio is of the summed rates. The cloud is the real system via
+ * startSystem; each server is one Node process; autocannon runs in this process.
+ */
+import autocannon from 'autocannon';
+import { pathToFileURL } from 'node:url';
+import type { RunningSystem } from '../scripts/support/system';
+import { forEachConcurrent, managementApi, removeDir, round, spawnServer, startBindery, writeResult } from './lib';
+
+const CONNECTIONS = 64;
+
+export interface CannonFigure { req_per_s: number; p50_ms: number; p99_ms: number; requests: number; non2xx: number; errors: number }
+
+export async function cannon(url: string, seconds: number, nextRequest: () => { path: string; headers: Record<string, string>; body: string }): Promise<CannonFigure> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, method: 'POST', ...nextRequest() }) }],
+  });
+  return {
+    req_per_s: round(result.requests.average, 1),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** A request generator for RETURN jobs, round-robin over `identities` identities (created here). */
+export async function jobRequests(system: RunningSystem, identities: number, prefix = 'jc') {
+  const api = managementApi(system);
+  const ids: string[] = [];
+  await forEachConcurrent(identities, 8, async (i) => {
+    ids[i] = await api.createIdentity(`${prefix}${i}`);
+  });
+  await api.close();
+  const body = JSON.stringify({ job: { delivery_method: 'RETURN', authenticator_config_id: api.tenant.app.authenticator_config_id } });
+  const headers = { ...api.auth, 'content-type': 'application/json' };
+  let k = 0;
+  return () => ({ path: `${api.realmPath}/identities/${ids[k++ % ids.length]}/credential-binding-jobs`, headers, body });
+}
+
+export function peerRequests() {
+  let k = 0;
+  return () => ({ path: '/registration-options', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `user${k++}` }) });
+}
+
+export async function main(seconds = 5, rounds = 2): Promise<Record<string, unknown>> {
+  const system = await startBindery();
+  const peer = await spawnServer('webauthn-peer.ts');
+  try {
+    const nextJob = await jobRequests(system, 500);
+    const nextPeer = peerRequests();
+    await cannon(system.cloudUrl, 2, nextJob); // warm-up
+    await cannon(peer.url, 2, nextPeer);
+    const runs: { cloud: CannonFigure; peer: CannonFigure }[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const cloud = await cannon(system.cloudUrl, seconds, nextJob);
+      const peerFig = await cannon(peer.url, seconds, nextPeer);
+      console.log(`[jobs] round ${r + 1}: cloud ${cloud.req_per_s} req/s p99 ${cloud.p99_ms} ms (non2xx ${cloud.non2xx}) | peer ${peerFig.req_per_s} req/s p99 ${peerFig.p99_ms} ms | ratio ${round(cloud.req_per_s / peerFig.req_per_s, 3)}`);
+      runs.push({ cloud, peer: peerFig });
+    }
+    const sum = (f: (x: { cloud: CannonFigure; peer: CannonFigure }) => number) => runs.reduce((n, x) => n + f(x), 0);
+    const ratio = round(sum((x) => x.cloud.req_per_s) / sum((x) => x.peer.req_per_s), 3);
+    const cloudP99 = Math.max(...runs.map((x) => x.cloud.p99_ms));
+    const peerP99 = Math.max(...runs.map((x) => x.peer.p99_ms));
+    console.log(`[jobs] ratio cloud/peer ${ratio} (target >= 1.0); worst p99 cloud ${cloudP99} ms, peer ${peerP99} ms`);
+    const result = {
+      setup: `autocannon, ${CONNECTIONS} connections, ${rounds} alternating rounds of ${seconds} s each side after a 2 s warm-up; cloud = real system via startSystem, RETURN jobs round-robin over 500 identities; peer = bench/webauthn-peer.ts`,
+      runs,
+      rate_ratio: ratio,
+      worst_p99_ms: { cloud: cloudP99, peer: peerP99 },
+      targets: { job_creation_vs_peer: { target: '>= 1.0', value: ratio, met: ratio >= 1.0 } },
+    };
+    writeResult('job-creation', result);
+    return result;
+  } finally {
+    await peer.stop();
+    await system.stop();
+    removeDir(system.dataDir);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
+}

@@ -1,0 +1,90 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- benchmark result shapes are loose JSON */
+/**
+ * `npm run bench`: runs every benchmark in turn (each starts and stops its own
+ * servers on free loopback ports, by PID / process group) and writes
+ * bench/results/<name>.json and bench/results/summary.md.
+ * `npm run bench -- bind jobs` runs a subset (bind, jobs, email, scaling, browser);
+ * `npm run bench -- --summary-only` rewrites summary.md from the JSON files already there.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { main as bind } from './bind-ceremony';
+import { main as browser } from './browser';
+import { main as email } from './email-latency';
+import { main as jobs } from './job-creation';
+import { machine, RESULTS } from './lib';
+import { main as scaling } from './scaling';
+
+const ALL = { bind, jobs, email, scaling, browser } as const;
+type Name = keyof typeof ALL;
+
+async function run(): Promise<void> {
+  const wanted = (process.argv.slice(2).filter((a) => a in ALL) as Name[]);
+  const names = wanted.length ? wanted : (Object.keys(ALL) as Name[]);
+  const results: Partial<Record<Name, any>> = {};
+  const files: Record<Name, string> = { bind: 'bind-ceremony', jobs: 'job-creation', email: 'email-latency', scaling: 'scaling', browser: 'browser' };
+  if (process.argv.includes('--summary-only')) {
+    for (const name of names) {
+      const file = path.join(RESULTS, `${files[name]}.json`);
+      if (existsSync(file)) results[name] = JSON.parse(readFileSync(file, 'utf8'));
+    }
+    names.length = 0;
+  }
+  for (const name of names) {
+    console.log(`\n=== ${name} ===`);
+    try {
+      results[name] = await ALL[name]();
+    } catch (error) {
+      console.error(`[bench] ${name} failed:`, error);
+      results[name] = { failed: String(error) };
+    }
+  }
+  const md = summary(results);
+  writeFileSync(path.join(RESULTS, 'summary.md'), md);
+  console.log(`\n${md}`);
+}
+
+const yes = (met: boolean | null | undefined) => (met === null || met === undefined ? 'not measured' : met ? 'MET' : 'MISSED');
+
+function summary(r: Partial<Record<Name, any>>): string {
+  const m = machine();
+  const out = [`# Bindery benchmarks`, '', `${m.date} · ${m.cores} cores (${m.cpu}) · ${m.memory_gb} GB · Node ${m.node} · ${m.platform}`, '',
+    'Every figure is measured beside its reference in the same run; ratios are what to compare across machines (the machine may be noisy).', ''];
+  if (r.bind?.levels) {
+    out.push('## Bind ceremony (GET link + :getInfo + :bind)', '', '| clients | cloud /s | cloud p50 | cloud p99 | reference /s | ref p50 | ref p99 | rate ratio |', '|---|---|---|---|---|---|---|---|');
+    for (const l of r.bind.levels) out.push(`| ${l.clients} | ${l.cloud.ceremonies_per_s} | ${l.cloud.p50_ms} ms | ${l.cloud.p99_ms} ms | ${l.reference.ceremonies_per_s} | ${l.reference.p50_ms} ms | ${l.reference.p99_ms} ms | ${l.rate_ratio} |`);
+    const p = r.bind.pure_limit;
+    out.push('', `Pure limit (one thread, no HTTP): ES256 verify ${p.es256_verify_per_s}/s, WAL commit ${p.wal_commit_per_s}/s, verify + commit ${p.verify_plus_commit_per_s}/s; cloud at 64 clients = ${p.cloud_at_64_vs_pure} of it.`, '');
+    for (const [k, t] of Object.entries(r.bind.targets as Record<string, any>)) out.push(`- ${k}: ${t.value} (target ${t.target}) — ${yes(t.met)}`);
+    out.push('');
+  }
+  if (r.jobs?.runs) {
+    out.push('## POST credential-binding-jobs (RETURN), 64 connections', '', '| round | cloud req/s | cloud p99 | peer req/s | peer p99 |', '|---|---|---|---|---|');
+    r.jobs.runs.forEach((x: any, i: number) => out.push(`| ${i + 1} | ${x.cloud.req_per_s} | ${x.cloud.p99_ms} ms | ${x.peer.req_per_s} | ${x.peer.p99_ms} ms |`));
+    const t = r.jobs.targets.job_creation_vs_peer;
+    out.push('', `- ratio cloud/peer: ${t.value} (target ${t.target}) — ${yes(t.met)}`, '');
+  }
+  if (r.email?.delivery_latency) {
+    const e = r.email;
+    out.push('## EMAIL latency', '', `- job creation → message in capture: p50 ${e.delivery_latency.p50_ms} ms, p99 ${e.delivery_latency.p99_ms} ms (${e.delivery_latency.arrived}/${e.delivery_latency.sent})`,
+      `- API p99 with fast SMTP ${e.api_latency_fast_smtp.p99_ms} ms vs SMTP delaying 2 s ${e.api_latency_slow_smtp_2s.p99_ms} ms: ratio ${e.api_p99_ratio_slow_vs_fast} — ${e.api_p99_flat ? 'flat' : 'NOT flat'}`, '');
+  }
+  if (r.scaling?.figures) {
+    out.push('## Scaling (N identities + N jobs seeded)', '', '| rows | jobs/s | jobs p99 | list ids p99 | filter username p99 | list jobs by state p99 | bind@16 /s | bind@16 p99 |', '|---|---|---|---|---|---|---|---|');
+    for (const [size, f] of Object.entries(r.scaling.figures as Record<string, any>)) {
+      out.push(`| ${size} | ${f.job_creation.req_per_s} | ${f.job_creation.p99_ms} ms | ${f.list_identities_page.p99_ms} ms | ${f.filter_identities_username.p99_ms} ms | ${f.list_jobs_realm_state.p99_ms} ms | ${f.bind_16_clients.ceremonies_per_s} | ${f.bind_16_clients.p99_ms} ms |`);
+    }
+    out.push('', 'Ratios to the empty database:', '', '```json', JSON.stringify(r.scaling.ratios_to_empty, null, 1), '```', '', 'Query plans (100k rows):', '', '```');
+    for (const [name, lines] of Object.entries(r.scaling.query_plans as Record<string, string[]>)) out.push(`${name}:`, ...lines.map((l) => `  ${l}`));
+    out.push('```', '');
+  }
+  if (r.browser?.app_shell) {
+    const b = r.browser;
+    out.push('## Browser', '', `- app shell: ${b.app_shell.gzip_kB} kB gzip (target ≤ 120 kB) — ${yes(b.targets.app_shell_gzip_kB.met)}`, `- SDK chunk ${b.sdk_chunk.file}: ${b.sdk_chunk.gzip_kB} kB gzip`,
+      '- /bind ready, click → bound, sign-in: not measured yet', '');
+  }
+  for (const [name, x] of Object.entries(r)) if (x?.failed) out.push(`- ${name}: FAILED — ${x.failed}`);
+  return out.join('\n') + '\n';
+}
+
+run().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });

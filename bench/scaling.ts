@@ -1,0 +1,192 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- benchmark result shapes are loose JSON */
+/**
+ * Scaling: the same API figures with 0 (reference), 10k and 100k identities and
+ * binding jobs in the database. A fresh DATA_DIR is made once by starting and
+ * stopping the real system; each size gets a copy, seeded directly with
+ * better-sqlite3 in one transaction. All three systems then run at once (each its
+ * own process group via startSystem), and every figure is measured on each size
+ * in turn in the same run, reported as a ratio to the empty database. Prints
+ * EXPLAIN QUERY PLAN for the list/filter queries (SQL mirrored from
+ * server/cloud/identities/repository.ts and server/cloud/binding-jobs/repository.ts).
+ */
+import Database from 'better-sqlite3';
+import { cpSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { hashSecret, newId, newSecret } from '../server/lib/ids';
+import type { RunningSystem } from '../scripts/support/system';
+import { runCeremonies, toCeremonies } from './bind-ceremony';
+import { cannon, jobRequests } from './job-creation';
+import { forEachConcurrent, jsonRequest, latencyStats, managementApi, removeDir, round, startBindery, tempDir, writeResult } from './lib';
+
+const SIZES = [0, 10_000, 100_000];
+const PENDING = `('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED')`;
+const IDENTITY_SELECT = `SELECT i.rowid AS seq, i.id, i.tenant_id, i.realm_id, i.display_name, i.status, i.traits_json,
+    i.create_time, i.update_time,
+    CASE
+      WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.realm_id = i.realm_id AND c.identity_id = i.id AND c.state = 'ACTIVE') THEN 'ENROLLED'
+      WHEN EXISTS (SELECT 1 FROM binding_jobs j WHERE j.realm_id = i.realm_id AND j.identity_id = i.id
+                   AND j.state IN ('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED') AND j.expire_time > @now) THEN 'PENDING'
+      WHEN EXISTS (SELECT 1 FROM binding_jobs j WHERE j.realm_id = i.realm_id AND j.identity_id = i.id
+                   AND j.state = 'FAILED_TO_SEND') THEN 'INVITE_FAILED'
+      ELSE 'UNENROLLED'
+    END AS enrollment_status
+  FROM identities i`;
+const JOB_SELECT = `SELECT rowid AS seq, id, identity_id, realm_id, tenant_id, credential_id, batch_id, delivery_method,
+    CASE WHEN state IN ${PENDING} AND expire_time <= @now THEN 'EXPIRED' ELSE state END AS state,
+    state_reason, post_binding_redirect_uri, authenticator_config_id, expire_time, create_time, update_time
+  FROM binding_jobs`;
+const PLANS: Record<string, string> = {
+  'identities list page': `${IDENTITY_SELECT} WHERE i.realm_id = ? AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`,
+  'identities list count': `SELECT count(*) FROM identities i WHERE i.realm_id = ?`,
+  'identities filter username': `${IDENTITY_SELECT} WHERE i.realm_id = ? AND i.username_key = ? AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`,
+  'identities filter email': `${IDENTITY_SELECT} WHERE i.realm_id = ? AND i.email = ? COLLATE NOCASE AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`,
+  'jobs of one identity': `${JOB_SELECT} WHERE realm_id = ? AND identity_id = ? AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
+  'jobs realm filter state=LINK_SENT page': `${JOB_SELECT} WHERE realm_id = ? AND (state = ? AND expire_time > @now) AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
+  'jobs realm filter state=LINK_SENT count': `SELECT count(*) FROM binding_jobs WHERE realm_id = ? AND (state = ? AND expire_time > @now)`,
+  'job by binding token': `${JOB_SELECT} WHERE token_hash = @token_hash`,
+};
+
+function seed(dataDir: string, n: number): void {
+  const tenant = JSON.parse(readFileSync(path.join(dataDir, 'dev-tenant.json'), 'utf8'));
+  const db = new Database(path.join(dataDir, 'cloud.sqlite'));
+  const identity = db.prepare(`INSERT INTO identities (id, tenant_id, realm_id, display_name, status, traits_json, username, username_key, email, create_time, update_time)
+    VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`);
+  const job = db.prepare(`INSERT INTO binding_jobs (id, tenant_id, realm_id, identity_id, delivery_method, state, authenticator_config_id, token_hash, expire_time, create_time, update_time)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const now = new Date().toISOString();
+  const expire = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const states = ['LINK_SENT', 'LINK_SENT', 'LINK_OPENED', 'REVOKED', 'FAILED_TO_SEND'];
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const id = newId();
+      const username = `seed${i}`;
+      identity.run(id, tenant.tenant_id, tenant.realm_id, `Seed ${i}`, JSON.stringify({ type: 'traits_v0', username, primary_email_address: `${username}@example.com` }),
+        username, username, `${username}@example.com`, now, now);
+      job.run(newId(), tenant.tenant_id, tenant.realm_id, id, i % 2 ? 'EMAIL' : 'RETURN', states[i % states.length], tenant.app.authenticator_config_id,
+        hashSecret(newSecret(48)), expire, now, now);
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+function queryPlans(dataDir: string): Record<string, string[]> {
+  const db = new Database(path.join(dataDir, 'cloud.sqlite'), { readonly: true });
+  const out: Record<string, string[]> = {};
+  for (const [name, sql] of Object.entries(PLANS)) {
+    const positional = (sql.match(/\?/g) ?? []).length;
+    const named: Record<string, string> = {};
+    if (sql.includes('@token_hash')) named.token_hash = 'x';
+    if (sql.includes('@now')) named.now = new Date().toISOString();
+    const args = [...(Object.keys(named).length ? [named] : []), ...Array.from({ length: positional }, () => 'x')];
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[];
+    out[name] = rows.map((r) => r.detail);
+  }
+  db.close();
+  return out;
+}
+
+async function getLatency(system: RunningSystem, paths: string[]): Promise<ReturnType<typeof latencyStats>> {
+  const api = managementApi(system, 1);
+  const latencies: number[] = [];
+  for (const p of paths) {
+    const t0 = performance.now();
+    const r = await jsonRequest(api.client, 'GET', p, api.auth);
+    latencies.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`GET ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  await api.close();
+  return latencyStats(latencies);
+}
+
+export async function main(): Promise<Record<string, unknown>> {
+  const template = await startBindery();
+  await template.stop();
+  const systems: { size: number; system: RunningSystem }[] = [];
+  try {
+    const plans: Record<number, Record<string, string[]>> = {};
+    for (const size of SIZES) {
+      const dir = tempDir(`bindery-scale-${size}-`);
+      cpSync(template.dataDir, dir, { recursive: true });
+      const t0 = performance.now();
+      seed(dir, size);
+      console.log(`[scale] seeded ${size} identities + ${size} jobs in ${Math.round(performance.now() - t0)} ms`);
+      plans[size] = queryPlans(dir);
+      systems.push({ size, system: await startBindery({ dataDir: dir }) });
+    }
+    console.log(`[scale] EXPLAIN QUERY PLAN at ${SIZES.at(-1)} rows:`);
+    for (const [name, lines] of Object.entries(plans[SIZES.at(-1)!]!)) console.log(`  ${name}:\n    ${lines.join('\n    ')}`);
+
+    const figures: Record<number, Record<string, unknown>> = {};
+    for (const { size } of systems) figures[size] = {};
+    // Job creation, 64 connections, 3 s each, size after size.
+    for (const { size, system } of systems) {
+      const next = await jobRequests(system, 200, 'scale');
+      await cannon(system.cloudUrl, 1, next);
+      figures[size]!.job_creation = await cannon(system.cloudUrl, 3, next);
+    }
+    // Lists and filters, 200 sequential GETs each.
+    for (const { size, system } of systems) {
+      const t = system.tenant();
+      const realm = `/v1/tenants/${t.tenant_id}/realms/${t.realm_id}`;
+      const n = 200;
+      const user = (i: number) => `seed${(i * 7919) % Math.max(size, 1)}`;
+      figures[size]!.list_identities_page = await getLatency(system, Array.from({ length: n }, () => `${realm}/identities?page_size=50`));
+      figures[size]!.filter_identities_username = await getLatency(system, Array.from({ length: n }, (_, i) => `${realm}/identities?filter=${encodeURIComponent(`username eq "${user(i)}"`)}`));
+      figures[size]!.list_jobs_realm_state = await getLatency(system, Array.from({ length: n }, () => `${realm}/identities/-/credential-binding-jobs?page_size=50&filter=${encodeURIComponent('state eq "LINK_SENT"')}`));
+    }
+    // Bind ceremonies, 16 clients, 300 each.
+    for (const { size, system } of systems) {
+      const api = managementApi(system);
+      const items: { link: string; sub: string }[] = [];
+      await forEachConcurrent(300, 8, async (i) => {
+        const id = await api.createIdentity(`bind${i}`);
+        const job = await api.createJob(id);
+        items[i] = { link: job.credential_binding_link!, sub: `CN=${id}, OU=${api.tenant.realm_id}, O=${api.tenant.tenant_id}` };
+      });
+      await api.close();
+      const ceremonies = await toCeremonies(items);
+      await runCeremonies(system.cloudUrl, system.appUrl, ceremonies.splice(0, 50), 16);
+      figures[size]!.bind_16_clients = await runCeremonies(system.cloudUrl, system.appUrl, ceremonies, 16);
+    }
+
+    const base = figures[0]! as Record<string, any>;
+    const ratios: Record<number, Record<string, number>> = {};
+    for (const size of SIZES) {
+      const f = figures[size]! as Record<string, any>;
+      ratios[size] = {
+        job_creation_rate: round(f.job_creation.req_per_s / base.job_creation.req_per_s, 3),
+        job_creation_p99: round(f.job_creation.p99_ms / base.job_creation.p99_ms, 2),
+        list_identities_p99: round(f.list_identities_page.p99_ms / base.list_identities_page.p99_ms, 2),
+        filter_username_p99: round(f.filter_identities_username.p99_ms / base.filter_identities_username.p99_ms, 2),
+        list_jobs_state_p99: round(f.list_jobs_realm_state.p99_ms / base.list_jobs_realm_state.p99_ms, 2),
+        bind_rate: round(f.bind_16_clients.ceremonies_per_s / base.bind_16_clients.ceremonies_per_s, 3),
+      };
+      console.log(
+        `[scale] ${String(size).padStart(6)} rows: jobs ${f.job_creation.req_per_s}/s p99 ${f.job_creation.p99_ms} ms | list ids p50 ${f.list_identities_page.p50_ms} p99 ${f.list_identities_page.p99_ms} | ` +
+          `filter username p99 ${f.filter_identities_username.p99_ms} | list jobs by state p99 ${f.list_jobs_realm_state.p99_ms} | bind@16 ${f.bind_16_clients.ceremonies_per_s}/s p99 ${f.bind_16_clients.p99_ms} ms`,
+      );
+    }
+    const scans = Object.entries(plans[SIZES.at(-1)!]!).filter(([, lines]) => lines.some((l) => /^SCAN (i|identities|binding_jobs)\b(?!.*USING)/.test(l)));
+    const result = {
+      setup: 'one fresh DATA_DIR copied per size and seeded with N identities + N binding jobs (one transaction); three real systems (startSystem) running at once, each figure measured size after size in the same run; ratios are to the 0-row database',
+      figures,
+      ratios_to_empty: ratios,
+      query_plans: plans[SIZES.at(-1)!],
+      full_table_scans: scans.map(([name]) => name),
+    };
+    writeResult('scaling', result);
+    return result;
+  } finally {
+    for (const { system } of systems) {
+      await system.stop();
+      removeDir(system.dataDir);
+    }
+    removeDir(template.dataDir);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
+}
