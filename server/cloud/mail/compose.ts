@@ -37,7 +37,7 @@ export function composeBindingEmail(input: {
   ].join('\n');
   const e = escapeHtml;
   const html = `<!doctype html>
-<html lang="en"><body style="margin:0;padding:24px;background:#f4f6fb;font-family:system-ui,sans-serif;color:#1b1f29">
+<html lang="en"><head><meta charset="utf-8"><title>${e(subject)}</title></head><body style="margin:0;padding:24px;background:#f4f6fb;font-family:system-ui,sans-serif;color:#1b1f29">
 <table role="presentation" width="100%" style="max-width:520px;margin:0 auto;background:#fff;border-radius:12px;padding:32px">
 <tr><td>
 <img src="${e(theme.logo_url_light)}" alt="${e(realmName)}" height="40" style="display:block;margin-bottom:24px">

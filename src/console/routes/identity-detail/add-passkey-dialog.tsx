@@ -44,8 +44,9 @@ function CurlView({ realmId, identityId, applicationId, onBack }: { realmId: str
             This Management API call creates a RETURN binding job and answers with its <code>credential_binding_link</code>. Run
             it where your API token lives; the console creates nothing.
           </p>
+          {/* Both commands scroll sideways (long lines): tabIndex lets keyboard users scroll them too. */}
           <div className="code-block">
-            <pre aria-label="curl command">{curl.data.curl}</pre>
+            <pre aria-label="curl command" tabIndex={0}>{curl.data.curl}</pre>
             <CopyButton text={curl.data.curl} label="Copy" />
           </div>
           <p>
@@ -53,7 +54,7 @@ function CurlView({ realmId, identityId, applicationId, onBack }: { realmId: str
             <Link to={consolePaths.tokens.getHref()}>API tokens</Link>):
           </p>
           <div className="code-block">
-            <pre aria-label="token curl command">{curl.data.token_curl}</pre>
+            <pre aria-label="token curl command" tabIndex={0}>{curl.data.token_curl}</pre>
             <CopyButton text={curl.data.token_curl} label="Copy token command" />
           </div>
           <p className="note">

@@ -1,0 +1,315 @@
+import { expect, test, type Page } from '@playwright/test';
+import { EmailLinkPage, SignInPage, SignupPage } from './pages/app-pages';
+import { BindPage } from './pages/bind-page';
+import { ConsolePage } from './pages/console-pages';
+import { expectAccessible } from './support/a11y';
+import { expireBindingJob } from './support/cloud-db';
+import { CloudApi } from './support/cloud-api';
+import { waitForEmail } from './support/inbox';
+
+// Issue 7: axe-core (WCAG 2.0/2.1 A and AA) on every page of the app and the Admin Console, in
+// each state that matters, against the real running system. Any serious or critical violation
+// fails; see support/a11y.ts.
+
+// Each test walks through many states, and every scan takes a moment (axe runs in the page,
+// then finishes in a blank one): more time than the default 30 s per test.
+test.describe.configure({ timeout: 60_000 });
+
+const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** An EMAIL binding job (no post-binding redirect) for a new identity, and the link from its message. */
+async function emailedLink(cloud: CloudApi, prefix: string) {
+  const identity = await cloud.createIdentity(prefix);
+  const { credential_binding_job: job } = await cloud.createBindingJob(identity.id, 'EMAIL');
+  const message = await waitForEmail(identity.email);
+  return { identity, job, link: message.links[0]! };
+}
+
+/**
+ * Slows the page's network (Chromium's own emulation: every request still
+ * reaches the real cloud unchanged, just later), so the /bind progress state
+ * lasts long enough to be scanned. Returns the function that restores it.
+ */
+async function slowNetwork(page: Page, latencyMs: number): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const set = (latency: number) =>
+    cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
+  await set(latencyMs);
+  return async () => {
+    await set(0);
+    await cdp.detach();
+  };
+}
+
+test.describe('the app', () => {
+  test('home, sign-up, email link and the link-less pages, signed out', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'Get started' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Status' }).getByRole('status')).toContainText('Connected.');
+    await expectAccessible(page, 'home, signed out');
+
+    await page.goto('/?sign_in_error=denied');
+    await expect(page.getByRole('alert').getByRole('heading', { name: 'Your passkey could not sign you in' })).toBeVisible();
+    await expectAccessible(page, 'home with ?sign_in_error=denied');
+
+    await page.goto('/signup');
+    await expect(page.getByRole('heading', { level: 1, name: 'Create an account' })).toBeVisible();
+    await expectAccessible(page, '/signup, empty');
+
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByLabel('Username')).toHaveAttribute('aria-invalid', 'true');
+    await expectAccessible(page, '/signup, field errors');
+
+    // A username that exists: the server's answer, on the field.
+    const taken = await new CloudApi().createIdentity('taken');
+    await new SignupPage(page).signUp({ username: taken.username, email: `${unique('other')}@example.com`, displayName: 'Someone Else' });
+    await expect(page.getByText('That username is taken.')).toBeVisible();
+    await expectAccessible(page, '/signup, username taken');
+
+    await page.goto('/email-link');
+    await expect(page.getByLabel('Username or email')).toBeVisible();
+    await expectAccessible(page, '/email-link, form');
+    await new EmailLinkPage(page).request(unique('nobody'));
+    await expectAccessible(page, '/email-link, confirmation');
+
+    await page.goto('/bind?token=abc&job_id=1');
+    await expect(new BindPage(page).failure('This is not a binding link')).toBeVisible();
+    await expectAccessible(page, '/bind, not a binding link');
+
+    await page.goto('/bind');
+    await expect(page.getByRole('heading', { level: 2, name: 'Sign in to add a passkey' })).toBeVisible();
+    await expectAccessible(page, '/bind, signed out without a link');
+
+    // This browser has no passkey: /bi-authenticate says so.
+    const signIn = new SignInPage(page);
+    await signIn.startFromHome();
+    await expect(signIn.failure('There is no passkey for this site on this browser')).toBeVisible();
+    await expectAccessible(page, '/bi-authenticate, no passkey here');
+  });
+
+  test('/bind ready, in progress, success; /bi-authenticate; /passkeys; home signed in; a refused passkey', async ({ page }) => {
+    const cloud = new CloudApi();
+    const username = unique('a11y');
+    const bind = new BindPage(page);
+
+    await new SignupPage(page).signUp({ username, email: `${username}@example.com`, displayName: 'Ada Lovelace' });
+    await bind.expectPreviewFor(username);
+    await expectAccessible(page, '/bind, ready');
+
+    // In progress: a slow network keeps the SDK's calls in flight while the page is scanned.
+    const restore = await slowNetwork(page, 4000);
+    await bind.create();
+    await expect(bind.progress).toHaveText(/Creating your key…|Registering with the cloud…/);
+    await expect(bind.createButton).toBeDisabled();
+    await expectAccessible(page, '/bind, in progress');
+    await restore();
+    await bind.expectSuccessFor(username);
+
+    // Sign-up's link then takes the person to sign in with the new passkey.
+    const signIn = new SignInPage(page);
+    await expect(signIn.heading).toBeVisible({ timeout: 20_000 });
+    await expect(signIn.passkey(username)).toBeChecked();
+    await expectAccessible(page, '/bi-authenticate, choose a passkey');
+    await signIn.signInButton.click();
+    await expect(page).toHaveURL(/\/passkeys$/);
+
+    const identity = (await cloud.call<{ identities: { id: string }[] }>('GET', `${cloud.realmUrl}/identities?filter=${encodeURIComponent(`username eq "${username}"`)}`)).identities[0]!;
+    const credential = (await cloud.listCredentials(identity.id)).credentials[0]!;
+    await expect(page.getByRole('button', { name: `Delete the passkey for ${username}` })).toBeVisible();
+    await expect(page.getByRole('button', { name: `Revoke credential ${credential.id}` })).toBeVisible();
+    await expectAccessible(page, '/passkeys, a local passkey and a cloud credential');
+
+    await page.goto('/');
+    await expect(page.getByText('Signed in as')).toContainText(username);
+    await expectAccessible(page, 'home, signed in');
+
+    // Revoked in the cloud: the next sign-in is refused.
+    await cloud.call('POST', `${cloud.realmUrl}/identities/${identity.id}/credentials/${credential.id}:revoke`, {});
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'Get started' })).toBeVisible();
+    await signIn.startFromHome();
+    await signIn.signInButton.click();
+    await expect(signIn.failure('This passkey can no longer sign you in')).toBeVisible();
+    await expectAccessible(page, '/bi-authenticate, denied');
+  });
+
+  test('/bind success from an emailed link, and the expired, used and revoked links', async ({ page, browser }) => {
+    const cloud = new CloudApi();
+    const bind = new BindPage(page);
+
+    // An emailed link with no post-binding redirect: the success state stays on screen.
+    const fresh = await emailedLink(cloud, 'a11y-ok');
+    await bind.open(fresh.link);
+    await bind.expectPreviewFor(fresh.identity.username);
+    await expectAccessible(page, '/bind, ready (emailed link)');
+    await bind.create();
+    await bind.expectSuccessFor(fresh.identity.username);
+    await expectAccessible(page, '/bind, success');
+
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    const otherBind = new BindPage(otherPage);
+    await otherBind.open(fresh.link);
+    await expect(otherBind.failure('This link was already used')).toBeVisible();
+    await expectAccessible(otherPage, '/bind, used');
+    await other.close();
+
+    const expired = await emailedLink(cloud, 'a11y-expired');
+    expireBindingJob(expired.job.id);
+    await bind.open(expired.link);
+    await expect(bind.failure('This link has expired')).toBeVisible();
+    await expectAccessible(page, '/bind, expired');
+
+    const revoked = await emailedLink(cloud, 'a11y-revoked');
+    await cloud.call('POST', `${cloud.realmUrl}/identities/${revoked.identity.id}/credential-binding-jobs/${revoked.job.id}:revoke`, {});
+    await bind.open(revoked.link);
+    await expect(bind.failure('This link was revoked')).toBeVisible();
+    await expectAccessible(page, '/bind, revoked');
+  });
+});
+
+test.describe('the Admin Console', () => {
+  test('sign-in, identities, identity detail and Add a passkey with its live state', async ({ page, browser }) => {
+    const cloud = new CloudApi();
+    const admin = cloud.tenant.console!;
+    const consolePage = new ConsolePage(page);
+
+    await page.goto(consolePage.url('/sign-in'));
+    await expect(page.getByRole('heading', { level: 1, name: 'Bindery Console' })).toBeVisible();
+    await expectAccessible(page, 'console sign-in');
+
+    await page.getByLabel('Username').fill(admin.username);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).not.toBeEmpty();
+    await expectAccessible(page, 'console sign-in, wrong password');
+
+    const identity = await cloud.createIdentity('a11y-console');
+    await consolePage.signIn(admin.username, admin.password);
+    await expect(page.getByRole('table')).toBeVisible();
+    await expectAccessible(page, 'console identities');
+
+    await page.goto(consolePage.url(`/identities/${identity.id}`));
+    await expect(page.getByRole('heading', { level: 1, name: /E2E a11y-console/ })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Passkeys (credentials)' })).toBeVisible();
+    await expectAccessible(page, 'console identity detail');
+
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a passkey' });
+    await expect(dialog.getByLabel('Application')).toBeVisible();
+    await expectAccessible(page, 'console Add a passkey, choose');
+
+    await dialog.getByLabel('Application').selectOption({ label: 'Bindery App' });
+    await dialog.getByRole('button', { name: 'Generate curl for link from the API' }).click();
+    await expect(dialog.getByLabel('curl command', { exact: true })).toBeVisible();
+    await expectAccessible(page, 'console Add a passkey, curl');
+    await dialog.getByRole('button', { name: 'Back' }).click();
+
+    await dialog.getByRole('button', { name: 'Proceed & send email' }).click();
+    const state = dialog.getByRole('status').filter({ hasText: /LINK_SENT|LINK_OPENED|COMPLETE/ });
+    await expect(state).toContainText('LINK_SENT');
+    await expectAccessible(page, 'console Add a passkey, LINK_SENT');
+
+    // The person binds in another browser; the dialog follows live.
+    const link = (await waitForEmail(identity.email)).links[0]!;
+    const person = await browser.newContext();
+    const bind = new BindPage(await person.newPage());
+    await bind.open(link);
+    await bind.expectPreviewFor(identity.username);
+    await bind.create();
+    await bind.expectSuccessFor(identity.username);
+    await person.close();
+    await expect(state).toContainText('COMPLETE');
+    await expectAccessible(page, 'console Add a passkey, COMPLETE');
+
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect(consolePage.credentialStates()).toHaveText(['ACTIVE']);
+    await expectAccessible(page, 'console identity detail, with a credential and a job');
+  });
+
+  test('applications, API tokens, theme, activity and batch results', async ({ page }) => {
+    const cloud = new CloudApi();
+    const admin = cloud.tenant.console!;
+    const consolePage = new ConsolePage(page);
+    await consolePage.signIn(admin.username, admin.password);
+
+    await page.goto(consolePage.url('/applications'));
+    await expect(page.getByRole('heading', { level: 1, name: 'Applications' })).toBeVisible();
+    await expect(page.getByText('Bindery App').first()).toBeVisible();
+    await expectAccessible(page, 'console applications');
+
+    await page.goto(consolePage.url('/tokens'));
+    await expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible();
+    await expect(page.getByRole('checkbox', { name: 'Select all' })).toBeVisible();
+    await expectAccessible(page, 'console API tokens');
+    await page.getByLabel('Name').fill('a11y check');
+    await page.getByRole('checkbox', { name: 'Select all' }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await expect(page.getByLabel('API token', { exact: true })).toBeVisible();
+    await expectAccessible(page, 'console API tokens, new token shown once');
+
+    await page.goto(consolePage.url('/theme'));
+    await expect(page.getByRole('heading', { level: 1, name: 'Theme' })).toBeVisible();
+    await expect(page.locator('.preview-subject strong')).toBeVisible();
+    // The preview is a sandboxed iframe (no scripts), where axe cannot run: the page is scanned
+    // without it, and the email it shows is scanned on its own below.
+    const preview = page.getByTitle('Binding email preview');
+    await expectAccessible(page, 'console theme', { exclude: ['iframe.email-preview'] });
+    const previewUrl = new URL((await preview.getAttribute('src'))!, page.url()).href;
+    await page.goto(previewUrl);
+    await expectAccessible(page, 'console theme, the binding email preview');
+
+    await page.goto(consolePage.url('/activity'));
+    await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+    await expect(page.getByRole('table')).toBeVisible();
+    await page.getByText('Details', { exact: true }).first().click();
+    await expect(page.locator('details[open] pre').first()).toBeVisible();
+    await expectAccessible(page, 'console activity, with an event\'s details open');
+
+    const prefix = unique('a11y-group');
+    const people = [await cloud.createIdentity(prefix), await cloud.createIdentity(prefix)];
+    await page.goto(consolePage.url(`/identities?q=${prefix}`));
+    for (const person of people) await page.getByRole('checkbox', { name: `Select ${person.username}` }).check();
+    await expectAccessible(page, 'console identities, two selected');
+    await page.getByRole('button', { name: 'Send passkey emails' }).click();
+    await expect(page).toHaveURL(/\/console\/batch\/[0-9a-f]{16}$/);
+    for (const person of people) await expect(page.getByRole('row', { name: new RegExp(person.username) })).toBeVisible();
+    await expectAccessible(page, 'console batch results');
+  });
+});
+
+test.describe('in dark mode', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('the app and the console keep their contrast', async ({ page }) => {
+    await page.goto('/?sign_in_error=denied');
+    await expect(page.getByRole('heading', { name: 'Get started' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Status' }).getByRole('status')).toContainText('Connected.');
+    await expectAccessible(page, 'dark: home with ?sign_in_error=denied');
+
+    await page.goto('/signup');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByLabel('Username')).toHaveAttribute('aria-invalid', 'true');
+    await expectAccessible(page, 'dark: /signup, field errors');
+
+    await page.goto('/bind?token=abc&job_id=1');
+    await expect(new BindPage(page).failure('This is not a binding link')).toBeVisible();
+    await expectAccessible(page, 'dark: /bind, not a binding link');
+
+    const cloud = new CloudApi();
+    const admin = cloud.tenant.console!;
+    const consolePage = new ConsolePage(page);
+    await page.goto(consolePage.url('/sign-in'));
+    await page.getByLabel('Username').fill(admin.username);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).not.toBeEmpty();
+    await expectAccessible(page, 'dark: console sign-in, wrong password');
+
+    await consolePage.signIn(admin.username, admin.password);
+    await page.goto(consolePage.url('/tokens'));
+    await expect(page.getByRole('checkbox', { name: 'Select all' })).toBeVisible();
+    await expectAccessible(page, 'dark: console API tokens');
+  });
+});
