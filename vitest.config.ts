@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Unit, component and API tests. Servers are built in-process on a fresh
@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'server',
           environment: 'node',
           include: ['server/**/*.test.ts', 'contracts/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+          // Load, crash and fuzz tests: `npm run test:reliability` (vitest.reliability.config.ts).
+          exclude: [...configDefaults.exclude, 'test/reliability/**'],
           testTimeout: 20_000,
         },
       },

@@ -76,9 +76,16 @@ async function verifyProof(raw: string, token: string, expectedSub: string): Pro
     throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
   }
   const publicJwk: JWK = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+  let key: Awaited<ReturnType<typeof importJWK>>;
+  try {
+    key = await importJWK(publicJwk, 'ES256');
+  } catch {
+    // WebCrypto refuses coordinates that are not a point on P-256 with a
+    // DOMException (DataError), not a JOSE error: still the caller's bad key.
+    throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
+  }
   let payload: Record<string, unknown>;
   try {
-    const key = await importJWK(publicJwk, 'ES256');
     ({ payload } = await jwtVerify(raw, key, { algorithms: ['ES256'] }));
   } catch (error) {
     if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {

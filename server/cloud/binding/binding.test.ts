@@ -126,6 +126,16 @@ describe('authenticator protocol', () => {
     expect((await t.post(`${jobPath}:bind`, { type: 'JWS', raw: wrongToken.raw }, auth(token))).status).toBe(400);
     expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw: 'not.a.jwt' }, auth(token))).status).toBe(400);
 
+    // A header key whose coordinates are not a point on P-256 (WebCrypto's DataError): a 400 too, not a 500.
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const { x } = await exportJWK(publicKey);
+    const offCurve = await new SignJWT({ sub: subFor(t, identityId), token })
+      .setProtectedHeader({ alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', x: x!, y: x! } })
+      .sign(privateKey);
+    const notOnCurve = await t.post(`${jobPath}:bind`, { type: 'JWT', raw: offCurve }, auth(token));
+    expect(notOnCurve.status).toBe(400);
+    expect(notOnCurve.body.details[0].field_violations[0]).toEqual({ field: 'raw', description: 'the header must carry the new P-256 public key as "jwk"' });
+
     // Nothing was bound by any of them: the real proof still works.
     const good = await proof(token, subFor(t, identityId));
     expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw: good.raw }, auth(token))).status).toBe(200);

@@ -59,6 +59,11 @@ export async function startMailCapture(options: { port?: number; delayMs?: numbe
         .catch((error: Error) => callback(error));
     },
   });
+  // smtp-server re-emits a client's socket error in the middle of a message (a
+  // reset, say) as 'error' on the server; unheard, it would crash the process
+  // that hosts the capture (the whole `npm start`). That client's message
+  // simply fails, as on any mail server, and its sender retries.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
