@@ -30,7 +30,12 @@ export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Respo
     deps.log.info('sign-in denied', { reason, application_id: params.application_id });
     return c.json({ type: 'deny' });
   };
-  if (!client) return deny('unknown application');
+  if (!client) {
+    // Nothing to attribute it to: the ids are only what the URL says, so an
+    // audit row would let anyone write junk into a tenant's log. Log it only.
+    deps.log.info('sign-in denied', { reason: 'unknown application' });
+    return c.json({ type: 'deny' });
+  }
 
   const raw = await readProof(c);
   if (!raw) return deny('malformed proof body');
