@@ -42,6 +42,20 @@ export interface StartSystemOptions {
  * process group it started.
  */
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
+  // `findFreePorts` closes its probes before the child listens, so on a busy
+  // machine another process can take a port in between (`listen EADDRINUSE`).
+  // Start again on fresh ports; on the same DATA_DIR that is an ordinary restart.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+      console.warn(`startSystem: a port was taken before the system bound it; starting again (attempt ${attempt + 1} of 3)`);
+    }
+  }
+}
+
+async function startOnce(options: StartSystemOptions): Promise<RunningSystem> {
   const [appPort, cloudPort, tlsPort] = await findFreePorts(3);
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'bindery-'));
   const logPath = path.join(dataDir, 'system.log');

@@ -11,8 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevTenant } from '../../contracts/dev-tenant';
-import type { RunningSystem } from '../../scripts/support/system';
-import { startSystemRetrying } from './support/start';
+import { startSystem, type RunningSystem } from '../../scripts/support/system';
 import { http, identityBody, realmUrl, splitLink } from './support/http';
 import { bindingProof, proofSubject } from './support/proof';
 
@@ -23,7 +22,7 @@ let tenant: DevTenant;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'bindery-race-'));
-  system = await startSystemRetrying({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
+  system = await startSystem({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
   tenant = system.tenant();
 }, 120_000);
 

@@ -17,8 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DevTenant } from '../../contracts/dev-tenant';
-import type { RunningSystem } from '../../scripts/support/system';
-import { startSystemRetrying } from './support/start';
+import { startSystem, type RunningSystem } from '../../scripts/support/system';
 import { http, identityBody, listAll, prng, realmUrl, splitLink, type HttpAnswer } from './support/http';
 import { bindingProof, proofSubject } from './support/proof';
 
@@ -57,7 +56,7 @@ const committed = {
 describe('crash recovery under load', () => {
   it(`keeps every commit through kill -9 after ${SOAK_SECONDS} s of mixed load, and sends the queued mail after the restart`, async () => {
     console.log(`crash-recovery: seed ${SEED} (RELIABILITY_SEED=${SEED} replays the load mix), soak ${SOAK_SECONDS} s`);
-    system = await startSystemRetrying({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
+    system = await startSystem({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
     const load = createLoad(system.tenant());
     await load.seedIdentities(20);
 
@@ -92,7 +91,7 @@ describe('crash recovery under load', () => {
     expect(pendingAtKill.length, 'the burst left mail queued at the kill').toBeGreaterThan(0);
 
     // Restart on the same DATA_DIR.
-    system = await startSystemRetrying({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
+    system = await startSystem({ root, command: ['npx', 'tsx', 'scripts/start.ts'], dataDir });
     const tenant = system.tenant();
 
     // Every message queued at the kill goes out (one in flight at the kill waits for its lease to end).
