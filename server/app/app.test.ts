@@ -163,6 +163,45 @@ describe('failure paths', () => {
     }
   });
 
+  it('an id the cloud refuses as malformed (400) names nothing: revoke is 404, previews are invalid; a 5xx stays 502', async () => {
+    const cookie = await cookieFor();
+    const malformed = () =>
+      json(400, {
+        code: 'bad_request',
+        message: 'invalid parameters',
+        details: [{ type: 'FieldViolations', field_violations: [{ field: 'credential_id', description: 'must be 16 lowercase hexadecimal characters' }] }],
+      });
+    const t = setup(malformed);
+
+    const revoked = await t.post('/api/me/credentials/ABCDEF0123456789/revoke', {}, { cookie });
+    expect(revoked.status).toBe(404);
+    expect(await revoked.json()).toEqual({ error: { code: 'not_found', message: 'You have no passkey with that id.' } });
+
+    const own = await t.post('/api/binding-link/preview', { job_id: 'abc', own: true }, { cookie });
+    expect([own.status, await own.json()]).toEqual([200, { state: 'invalid' }]);
+
+    const params = { api_base_url: 'https://api.example.test', tenant_id: 't1', realm_id: 'r1', identity_id: 'i1', job_id: 'abc', token: 'T' };
+    const emailed = await t.post('/api/binding-link/preview', params);
+    expect([emailed.status, await emailed.json()]).toEqual([200, { state: 'invalid' }]);
+    // The cloud was asked each time (the app's own id check lets these ids through), and nothing was logged as a cloud failure.
+    expect(t.fetch.calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual([
+      'POST /v1/tenants/t1/realms/r1/identities/i1/credentials/ABCDEF0123456789:revoke',
+      'GET /v1/tenants/t1/realms/r1/identities/i1/credential-binding-jobs/abc',
+      'POST /v1/tenants/t1/realms/r1/identities/i1/credential-binding-jobs/abc:getInfo',
+      'GET /v1/tenants/t1/realms/r1/identities/i1/credential-binding-jobs/abc',
+    ]);
+    expect(t.lines.filter((l) => l.message === 'Beyond Identity call failed')).toEqual([]);
+
+    // A real upstream failure on the same routes is still the cloud's: 502 cloud_error.
+    const down = setup(() => json(503, { code: 'service_unavailable', message: 'down' }));
+    const failed = await down.post('/api/me/credentials/ABCDEF0123456789/revoke', {}, { cookie });
+    expect(failed.status).toBe(502);
+    expect((await failed.json()).error.code).toBe('cloud_error');
+    const ownFailed = await down.post('/api/binding-link/preview', { job_id: 'abc', own: true }, { cookie });
+    expect(ownFailed.status).toBe(502);
+    expect((await ownFailed.json()).error.code).toBe('cloud_error');
+  });
+
   it('a session whose identity was deleted in the cloud is cleared (401)', async () => {
     const cookie = await cookieFor();
     const gone = setup(() => json(404, { code: 'not_found', message: 'identity not found' }));

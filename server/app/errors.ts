@@ -59,6 +59,7 @@ export function fromBiError(error: BiError): AppError {
       return new AppError(502, 'cloud_unreachable', 'Beyond Identity did not answer. Try again in a moment.', { cause: error });
     default:
       // 400/401/403/409/410/422/5xx here mean a misconfiguration or a bug, not something the person did.
+      // (A lookup whose id the cloud refuses as malformed is already `not_found`: see `lookup` in bi/http.ts.)
       return new AppError(502, 'cloud_error', 'Beyond Identity could not do that right now. Try again later.', { cause: error });
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BiError } from './errors';
-import { idSegment, type BiHttp } from './http';
+import { idSegment, lookup, type BiHttp } from './http';
 
 export const BINDING_JOB_STATES = ['LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED', 'COMPLETE', 'EXPIRED', 'FAILED_TO_SEND', 'REVOKED'] as const;
 
@@ -57,9 +57,12 @@ export function bindingJobsClient(http: BiHttp, authenticatorConfigId: string) {
       };
     },
 
-    /** GetCredentialBindingJob. @throws {BiError} `not_found` when the identity has no such job. */
+    /**
+     * GetCredentialBindingJob. @throws {BiError} `not_found` when the identity has no such job,
+     * or the cloud refuses an id as malformed (see `lookup`).
+     */
     async get(identityId: string, jobId: string): Promise<BiBindingJob> {
-      return await http.management('GetCredentialBindingJob', 'GET', `${jobsPath(identityId)}/${idSegment(jobId)}`, biBindingJob);
+      return await lookup(() => http.management('GetCredentialBindingJob', 'GET', `${jobsPath(identityId)}/${idSegment(jobId)}`, biBindingJob));
     },
   };
 }

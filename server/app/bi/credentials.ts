@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSegment, type BiHttp } from './http';
+import { idSegment, lookup, type BiHttp } from './http';
 
 /** The fields of a credential (the cloud side of a passkey) that the app reads. */
 export const biCredential = z.object({
@@ -43,10 +43,10 @@ export function credentialsClient(http: BiHttp) {
     /**
      * RevokeCredential. The identity is part of the path, so Beyond Identity
      * itself refuses (404) a credential of another identity.
-     * @throws {BiError} `not_found`.
+     * @throws {BiError} `not_found`, also for an id the cloud refuses as malformed (see `lookup`).
      */
     async revoke(identityId: string, credentialId: string): Promise<BiCredential> {
-      return await http.management('RevokeCredential', 'POST', `${path(identityId)}/${idSegment(credentialId)}:revoke`, biCredential, {});
+      return await lookup(() => http.management('RevokeCredential', 'POST', `${path(identityId)}/${idSegment(credentialId)}:revoke`, biCredential, {}));
     },
   };
 }

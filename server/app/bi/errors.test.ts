@@ -57,6 +57,19 @@ describe('the HTTP layer maps upstream answers to BiError codes', () => {
     expect(fetch.calls).toHaveLength(1);
   });
 
+  it('keeps the fields a 400 names (FieldViolations) for the log', async () => {
+    const fetch = fakeFetch(() =>
+      json(400, {
+        code: 'bad_request',
+        message: 'invalid parameters',
+        details: [{ type: 'FieldViolations', field_violations: [{ field: 'job.delivery_method', description: 'invalid' }, { field: 'job_id', description: 'bad' }] }],
+      }),
+    );
+    const error = await failure(http(fetch).management('CreateCredentialBindingJob', 'POST', '/identities/i1/credential-binding-jobs', z.object({}), {}));
+    expect(error.code).toBe('bad_request');
+    expect(error.upstream.fields).toEqual(['job.delivery_method', 'job_id']);
+  });
+
   it('does not follow redirects (the token would go along): a 302 is cloud_error', async () => {
     const fetch = fakeFetch(() => new Response(null, { status: 302, headers: { location: 'https://elsewhere.test/' } }));
     const error = await failure(http(fetch).management('GetIdentity', 'GET', '/identities/i1', z.object({})));
@@ -94,6 +107,55 @@ describe('the HTTP layer maps upstream answers to BiError codes', () => {
       expect((await failure(client.credentials.revoke('i1', id))).code).toBe('not_found');
     }
     expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe('a lookup whose id the cloud refuses as malformed', () => {
+  // What the local cloud (like Beyond Identity) answers to an id of the app's shape that it never issues.
+  const malformed = (field: string) =>
+    json(400, {
+      code: 'bad_request',
+      message: 'invalid parameters',
+      details: [{ type: 'FieldViolations', field_violations: [{ field, description: 'must be 16 lowercase hexadecimal characters' }] }],
+    });
+
+  it('is not_found (GetIdentity, GetCredentialBindingJob, RevokeCredential, :getInfo), with the 400 kept as the cause', async () => {
+    const client = createBiClient(bi, { fetch: fakeFetch(() => malformed('credential_id')) });
+    const calls: [string, () => Promise<unknown>][] = [
+      ['GetIdentity', () => client.identities.get('ABCDEF0123456789')],
+      ['GetCredentialBindingJob', () => client.bindingJobs.get('i1', 'abc')],
+      ['RevokeCredential', () => client.credentials.revoke('i1', 'ABCDEF0123456789')],
+      ['GetCredentialBindingInfo', () => client.bindingLinkInfo.get('i1', 'abc', 'binding-token')],
+    ];
+    for (const [operation, call] of calls) {
+      const error = await failure(call());
+      expect(error.code, operation).toBe('not_found');
+      expect(error.upstream).toEqual({ operation, status: 400, code: 'bad_request', message: 'invalid parameters', fields: ['credential_id'] });
+      expect((error.cause as BiError).code).toBe('bad_request');
+    }
+  });
+
+  it('is not_found without details too (the status is the contract, not the body)', async () => {
+    const client = createBiClient(bi, { fetch: fakeFetch(() => json(400, { code: 'bad_request', message: 'invalid request' })) });
+    expect((await failure(client.credentials.revoke('i1', 'c1'))).code).toBe('not_found');
+  });
+
+  it('stays bad_request when the 400 names the configured tenant or realm, or the call is not a lookup', async () => {
+    const tenant = createBiClient(bi, { fetch: fakeFetch(() => malformed('tenant_id')) });
+    expect((await failure(tenant.credentials.revoke('i1', 'c1'))).code).toBe('bad_request');
+    expect((await failure(tenant.bindingJobs.get('i1', 'j1'))).code).toBe('bad_request');
+    const list = createBiClient(bi, { fetch: fakeFetch(() => malformed('page_token')) });
+    expect((await failure(list.credentials.list('i1'))).code).toBe('bad_request');
+    expect((await failure(list.bindingJobs.create('i1', { deliveryMethod: 'EMAIL' }))).code).toBe('bad_request');
+  });
+
+  it('leaves real upstream failures alone: 5xx and wrong shapes are cloud_error, no answer is unreachable', async () => {
+    const down = createBiClient(bi, { fetch: fakeFetch(() => json(503, { code: 'service_unavailable', message: 'down' })) });
+    expect((await failure(down.credentials.revoke('i1', 'c1'))).code).toBe('cloud_error');
+    const shape = createBiClient(bi, { fetch: fakeFetch(() => json(200, { id: 1 })) });
+    expect((await failure(shape.bindingJobs.get('i1', 'j1'))).code).toBe('cloud_error');
+    const silent = createBiClient(bi, { fetch: fakeFetch(() => Promise.reject(new TypeError('fetch failed'))) });
+    expect((await failure(silent.bindingLinkInfo.get('i1', 'j1', 'binding-token'))).code).toBe('unreachable');
   });
 });
 

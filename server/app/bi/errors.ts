@@ -5,7 +5,7 @@
  * messages (see `../errors.ts`).
  */
 export type BiErrorCode =
-  | 'bad_request' // 400: the cloud refused our request's shape (a bug on our side, or a bad id)
+  | 'bad_request' // 400: the cloud refused our request's shape (a bug on our side; a refused id in a lookup's path is `not_found`, see `lookup`)
   | 'unauthorized' // 401: the management token (or binding token) was refused
   | 'forbidden' // 403: token lacks a scope, or (binding token) the link is revoked / identity suspended
   | 'not_found' // 404
@@ -23,6 +23,8 @@ export interface UpstreamInfo {
   /** Beyond Identity's `{code, message}` (or OAuth's `{error, error_description}`), when the body had them. */
   code?: string;
   message?: string;
+  /** The fields a 400's `FieldViolations` detail names (Beyond Identity's error shape), e.g. `credential_id`. */
+  fields?: string[];
 }
 
 /** A failed Beyond Identity call. */
@@ -76,15 +78,32 @@ export function unreachable(operation: string, cause: unknown): BiError {
   return new BiError('unreachable', { operation }, { cause });
 }
 
-async function describeBody(response: Response): Promise<{ code?: string; message?: string }> {
+async function describeBody(response: Response): Promise<Pick<UpstreamInfo, 'code' | 'message' | 'fields'>> {
   try {
     const text = (await response.text()).slice(0, 4096);
     const body = JSON.parse(text) as Record<string, unknown>;
     const code = typeof body.code === 'string' ? body.code : typeof body.error === 'string' ? body.error : undefined;
     const message =
       typeof body.message === 'string' ? body.message : typeof body.error_description === 'string' ? body.error_description : undefined;
-    return { ...(code ? { code } : {}), ...(message ? { message: message.slice(0, 300) } : {}) };
+    const fields = violatedFields(body.details);
+    return { ...(code ? { code } : {}), ...(message ? { message: message.slice(0, 300) } : {}), ...(fields.length > 0 ? { fields } : {}) };
   } catch {
     return {};
   }
+}
+
+/** The `field` of each entry of the `FieldViolations` details (at most 10, each cut to 100 characters). */
+function violatedFields(details: unknown): string[] {
+  if (!Array.isArray(details)) return [];
+  const fields: string[] = [];
+  for (const detail of details as unknown[]) {
+    if (typeof detail !== 'object' || detail === null) continue;
+    const violations = (detail as Record<string, unknown>).field_violations;
+    if (!Array.isArray(violations)) continue;
+    for (const violation of violations as unknown[]) {
+      const field = typeof violation === 'object' && violation !== null ? (violation as Record<string, unknown>).field : undefined;
+      if (typeof field === 'string') fields.push(field.slice(0, 100));
+    }
+  }
+  return fields.slice(0, 10);
 }

@@ -43,6 +43,31 @@ export function isWellFormedId(id: string): boolean {
   return ID.test(id);
 }
 
+/** Path ids that come from our configuration, not from the caller: a 400 naming them is a misconfiguration. */
+const CONFIGURED_IDS = new Set(['tenant_id', 'realm_id']);
+
+/**
+ * Runs a call that looks resources up by the ids in its path and sends
+ * nothing else a caller chose (GetIdentity, GetCredentialBindingJob,
+ * RevokeCredential, `:getInfo`). For such a call a 400 can only be the cloud
+ * refusing one of those ids: Beyond Identity, like the local cloud, refuses
+ * ids of a shape it never issues, a narrower shape than `idSegment` lets
+ * through. Such an id names nothing, so it is `not_found`, as `idSegment`
+ * says of the ids it refuses itself; the 400 stays the cause, for the log.
+ * A 400 naming the tenant or realm (our configuration) stays `bad_request`,
+ * and every other failure (5xx, no answer, a wrong shape) is unchanged.
+ */
+export async function lookup<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof BiError && error.code === 'bad_request' && !error.upstream.fields?.some((field) => CONFIGURED_IDS.has(field))) {
+      throw new BiError('not_found', error.upstream, { cause: error });
+    }
+    throw error;
+  }
+}
+
 /**
  * The HTTP layer of the Beyond Identity client: base URL, bearer tokens,
  * timeouts (`AbortSignal.timeout`, 5 s by default), status → `BiError`

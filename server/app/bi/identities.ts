@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BiError } from './errors';
-import { idSegment, type BiHttp } from './http';
+import { idSegment, lookup, type BiHttp } from './http';
 
 /** The fields of a Beyond Identity identity that the app reads. */
 export const biIdentity = z.object({
@@ -43,9 +43,9 @@ export function identitiesClient(http: BiHttp) {
       }
     },
 
-    /** GetIdentity. @throws {BiError} `not_found`. */
+    /** GetIdentity. @throws {BiError} `not_found`, also for an id the cloud refuses as malformed (see `lookup`). */
     async get(id: string): Promise<BiIdentity> {
-      return await http.management('GetIdentity', 'GET', `/identities/${idSegment(id)}`, biIdentity);
+      return await lookup(() => http.management('GetIdentity', 'GET', `/identities/${idSegment(id)}`, biIdentity));
     },
 
     /** The identity with this username (compared regardless of case, as Beyond Identity does), if any. */

@@ -602,13 +602,6 @@ function consoleTargets(fx: Fixtures): Target[] {
 // The app backend: /api/* and /auth/*
 // ---------------------------------------------------------------------------
 
-/**
- * Malformed ids the app itself refuses (its id shape is Beyond Identity's, wider than the
- * local cloud's). Ids of the app's shape that the cloud calls malformed hit a known bug
- * (502): see fuzz.test.ts.
- */
-const appRefusedId = badId.filter((id) => !/^[A-Za-z0-9_-]{1,128}$/.test(id));
-
 function appTargets(fx: Fixtures): Target[] {
   const post = (path: string, body: { body: string; type: string } | undefined, headers: Record<string, string | undefined> = {}): FuzzRequest => ({
     via: 'app',
@@ -675,8 +668,8 @@ function appTargets(fx: Fixtures): Target[] {
     {
       name: 'app POST /api/me/credentials/:id/revoke of no credential of mine',
       runs: 150,
-      // Malformed ids: see the known bug in fuzz.test.ts (the app answers 502 for them).
-      requests: unknownId.map((id) => post(`/api/me/credentials/${id}/revoke`, json({}), { cookie: fx.appSessionCookie })),
+      // Ids of nothing, and malformed ones: those the app refuses itself, and those of its shape the cloud refuses.
+      requests: fc.oneof(unknownId, badIdSegment).map((id) => post(`/api/me/credentials/${id}/revoke`, json({}), { cookie: fx.appSessionCookie })),
     },
     {
       name: 'app POST /api/email-link',
@@ -700,12 +693,12 @@ function appTargets(fx: Fixtures): Target[] {
               api_base_url: fc.oneof(fc.constant(fx.cloudUrl), printable(40), fc.constantFrom(`${fx.cloudUrl}/x`, `${fx.cloudUrl}?a=1`, 'http://169.254.169.254', `http://user:pw@${new URL(fx.cloudUrl).host}`)),
               tenant_id: fc.oneof(fc.constant(fx.tenantId), badId),
               realm_id: fc.oneof(fc.constant(fx.realmId), unknownId),
-              identity_id: fc.oneof(fc.constant(fx.identityId), appRefusedId, unknownId),
-              job: fc.constantFrom(...Object.values(fx.jobs)),
+              identity_id: fc.oneof(fc.constant(fx.identityId), badId, unknownId),
+              job_id: fc.oneof(fc.constantFrom(...Object.values(fx.jobs).map((l) => l.jobId)), badId, unknownId),
               token: fc.oneof(printable(60), fc.constantFrom(...[fx.jobs.used, fx.jobs.revoked, fx.jobs.expired].map((l) => l.token), `${fx.jobs.usable.token}x`)),
             })
-            .map(({ job, ...params }) => json({ ...params, job_id: job.jobId })),
-          fc.oneof(unknownId, appRefusedId, fc.constant(fx.jobs.usable.jobId)).map((jobId) => json({ job_id: jobId, own: true })),
+            .map((params) => json(params)),
+          fc.oneof(unknownId, badId, fc.constant(fx.jobs.usable.jobId)).map((jobId) => json({ job_id: jobId, own: true })),
         )
         .chain((body) => fc.tuple(fc.constant(body), fc.oneof(fc.constant(undefined), fc.constant(fx.appSessionCookie))))
         .map(([body, cookie]) => {
