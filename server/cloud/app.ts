@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
-import { bodyLimit } from 'hono/body-limit';
 import { ApiError, internalError } from '../lib/api-error';
 import { newId } from '../lib/ids';
 import type { Logger } from '../lib/logger';
@@ -9,6 +8,7 @@ import { mountBindingProtocol } from './binding/routes';
 import type { Db } from './db/open';
 import { mountConsole, type ConsoleOptions } from './console/mount';
 import type { CloudConfig, CloudDeps, CloudEnv } from './deps';
+import { bodyLimit } from './http/body-limit';
 import { mountOperations } from './http/operation';
 import { mountOidc } from './oidc/routes';
 import { createSigningKeys } from './oidc/signing-keys';
@@ -50,16 +50,17 @@ export function buildCloud(options: BuildCloudOptions) {
   const app = new Hono<CloudEnv>({ getPath: (req) => routingPath(req.url) });
 
   app.use(async (c, next) => {
-    c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || newId());
+    const requestId = c.req.header('x-request-id')?.slice(0, 64) || newId();
+    c.set('requestId', requestId);
+    // Set before the handler runs: a header added to a finished response makes
+    // Hono rebuild it as a full Response object, on every request.
+    c.header('x-request-id', requestId);
     await next();
-    c.header('x-request-id', c.get('requestId'));
   });
   app.use(
-    bodyLimit({
-      maxSize: options.config.maxBodyBytes,
-      onError: (c) =>
-        c.json({ code: 'payload_too_large', message: `request body exceeds ${options.config.maxBodyBytes} bytes` }, 413),
-    }),
+    bodyLimit(options.config.maxBodyBytes, (c) =>
+      c.json({ code: 'payload_too_large', message: `request body exceeds ${options.config.maxBodyBytes} bytes` }, 413),
+    ),
   );
 
   app.get('/health', (c) => c.json({ ok: true }));

@@ -2,6 +2,7 @@ import type { Logger } from '../lib/logger';
 import type { Db } from './db/open';
 import type { SigningKeys } from './oidc/signing-keys';
 import type { Repos } from './repos';
+import type { BindingRequest } from './binding/binding-token';
 
 /** The caller of a management operation, from its bearer token. */
 export interface Principal {
@@ -43,5 +44,9 @@ export interface CloudDeps {
 }
 
 export interface CloudEnv {
-  Variables: { requestId: string };
+  Variables: {
+    requestId: string;
+    /** Set on the binding protocol's routes: the request's token and the link it opens. */
+    binding?: BindingRequest;
+  };
 }

@@ -3,9 +3,10 @@ import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, im
 import { z } from 'zod';
 import { invalidField } from '../../lib/api-error';
 import { newId } from '../../lib/ids';
-import type { CloudDeps } from '../deps';
+import { hashSecret } from '../../lib/ids';
+import type { CloudDeps, CloudEnv } from '../deps';
 import { readJsonBody } from '../http/operation';
-import { bearer, bindingTokenError, problemWith, usableJob } from './binding-token';
+import { bindingTokenError, problemWith, usableLink } from './binding-token';
 
 const bindBody = z.object({
   type: z.literal('JWT', { error: 'must be "JWT"' }),
@@ -21,12 +22,10 @@ const bindBody = z.object({
  * turns COMPLETE and the token is used up. The answer is unwrapped
  * `{id, state, create_time, update_time}`, as the SDK requires.
  */
-export async function bind(c: Context, deps: CloudDeps): Promise<Response> {
-  const params = c.req.param() as Record<string, string>;
-  const token = bearer(c.req.header('authorization'));
-  const job = usableJob(deps, params, token);
+export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Response> {
+  const { job, token } = usableLink(c.get('binding'));
   const body = await readJsonBody(c, bindBody);
-  const jwk = await verifyProof(body.raw, token!, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
+  const jwk = await verifyProof(body.raw, token, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
   const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
 
   const credential = deps.db.transaction(() => {
@@ -49,8 +48,8 @@ export async function bind(c: Context, deps: CloudDeps): Promise<Response> {
     // concurrent binds on one token, only the first to commit finds the job
     // still pending; the others roll back their credential.
     if (!deps.repos.bindingJobs.complete(job.id, record.id, now)) {
-      const current = deps.repos.bindingJobs.get(job.realm_id, job.id, now);
-      throw bindingTokenError(problemWith(deps, current) ?? 'used', job.id);
+      const current = deps.repos.bindingJobs.getLinkByTokenHash(hashSecret(token), now);
+      throw bindingTokenError(problemWith(current) ?? 'used', job.id);
     }
     deps.repos.audit.record(
       { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'binding-link', action: 'credential.create', resource_type: 'Credential', resource_id: record.id, identity_id: job.identity_id, detail: { credential_binding_job_id: job.id, jwk_thumbprint: thumbprint } },

@@ -1,45 +1,50 @@
 import { ApiError } from '../../lib/api-error';
 import { hashSecret } from '../../lib/ids';
-import type { Db } from '../db/open';
-import type { StoredBindingJob } from '../binding-jobs/repository';
+import type { BindingLinkRecord } from '../binding-jobs/repository';
 import type { CloudDeps } from '../deps';
 
 /** Why a binding token cannot be used; each has its own status and code. */
 export type BindingTokenProblem = 'unknown' | 'expired' | 'revoked' | 'used' | 'suspended';
 
+/** A binding-protocol request's token and what it opens, looked up once per request. */
+export interface BindingRequest {
+  token: string | undefined;
+  link: BindingLinkRecord | undefined;
+}
+
 /**
- * The job a binding token belongs to, looked up by the token's hash and
- * checked against the ids in the path (a token only works on its own job's
- * URL). Does not judge the job's state: see `usableJob`.
+ * The job a binding token belongs to (with its identity's status and its
+ * authenticator config), looked up by the token's hash and checked against
+ * the ids in the path: a token only works on its own job's URL. Does not
+ * judge the job's state: see `usableLink`.
  */
-export function jobForToken(
+export function findBindingLink(
   deps: CloudDeps,
   path: { tenant_id?: string; realm_id?: string; identity_id?: string; job_id?: string },
   token: string | undefined,
-): StoredBindingJob | undefined {
+): BindingLinkRecord | undefined {
   if (!token) return undefined;
-  const job = deps.repos.bindingJobs.getByTokenHash(hashSecret(token), deps.clock());
-  if (!job) return undefined;
+  const link = deps.repos.bindingJobs.getLinkByTokenHash(hashSecret(token), deps.clock());
+  if (!link) return undefined;
+  const { job } = link;
   const matches =
     job.tenant_id === path.tenant_id && job.realm_id === path.realm_id &&
     job.identity_id === path.identity_id && job.id === path.job_id;
-  return matches ? job : undefined;
+  return matches ? link : undefined;
 }
 
-/** What is wrong with using this job's link now, or undefined when it is usable. */
-export function problemWith(deps: CloudDeps, job: StoredBindingJob | undefined): BindingTokenProblem | undefined {
-  if (!job) return 'unknown';
-  switch (job.state) {
+/** What is wrong with using this link now, or undefined when it is usable. */
+export function problemWith(link: BindingLinkRecord | undefined): BindingTokenProblem | undefined {
+  if (!link) return 'unknown';
+  switch (link.job.state) {
     case 'EXPIRED':
       return 'expired';
     case 'REVOKED':
       return 'revoked';
     case 'COMPLETE':
       return 'used';
-    default: {
-      const identity = deps.repos.identities.get(job.realm_id, job.identity_id, deps.clock());
-      return identity?.status === 'suspended' ? 'suspended' : undefined;
-    }
+    default:
+      return link.identityStatus === 'suspended' ? 'suspended' : undefined;
   }
 }
 
@@ -65,21 +70,15 @@ export function bindingTokenError(problem: BindingTokenProblem, jobId?: string):
   }
 }
 
-/** The usable job for a token, or the refusal. */
-export function usableJob(
-  deps: CloudDeps,
-  path: Record<string, string | undefined>,
-  token: string | undefined,
-): StoredBindingJob {
-  const job = jobForToken(deps, path, token);
-  const problem = problemWith(deps, job);
-  if (problem) throw bindingTokenError(problem, job?.id);
-  return job!;
+/** The usable link of this request, or the refusal. */
+export function usableLink(request: BindingRequest | undefined): BindingLinkRecord & { token: string } {
+  const link = request?.link;
+  const problem = problemWith(link);
+  if (problem) throw bindingTokenError(problem, link?.job.id);
+  return { ...link!, token: request!.token! };
 }
 
 /** The bearer token of an `Authorization: Bearer …` header. */
 export function bearer(header: string | undefined): string | undefined {
   return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
 }
-
-export type { Db };

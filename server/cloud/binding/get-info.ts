@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { CloudDeps } from '../deps';
-import { bearer, usableJob } from './binding-token';
+import type { CloudDeps, CloudEnv } from '../deps';
+import { usableLink } from './binding-token';
 
 /**
  * `POST …/credential-binding-jobs/{job}:getInfo` (Bearer = binding token):
@@ -9,15 +9,14 @@ import { bearer, usableJob } from './binding-token';
  * are in bi-protocol.md; the SDK fails with "Failed to decode a response" on
  * any other shape.
  */
-export function getInfo(c: Context, deps: CloudDeps): Response {
-  const job = usableJob(deps, c.req.param() as Record<string, string>, bearer(c.req.header('authorization')));
+export function getInfo(c: Context<CloudEnv>, deps: CloudDeps): Response {
+  const { job, config } = usableLink(c.get('binding'));
   const { repos } = deps;
   const now = deps.clock();
   const tenant = repos.tenants.get(job.tenant_id)!;
   const realm = repos.realms.get(job.tenant_id, job.realm_id)!;
   const identity = repos.identities.get(job.realm_id, job.identity_id, now)!;
   const theme = repos.themes.active(job.tenant_id, job.realm_id);
-  const config = repos.authenticatorConfigs.get(job.realm_id, job.authenticator_config_id);
   const applicationId = repos.applications.idUsingAuthenticatorConfig(job.authenticator_config_id);
   c.header('Cache-Control', 'no-store');
   return c.json({
@@ -38,7 +37,7 @@ export function getInfo(c: Context, deps: CloudDeps): Response {
       id: job.authenticator_config_id,
       tenant_id: job.tenant_id,
       realm_id: job.realm_id,
-      config: config?.config ?? null,
+      config: config ?? null,
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { CloudDeps } from '../deps';
-import { bindingTokenError, jobForToken, problemWith, usableJob } from './binding-token';
+import type { CloudDeps, CloudEnv } from '../deps';
+import { bindingTokenError, problemWith, usableLink, type BindingRequest } from './binding-token';
 import { htmlPage } from './html-page';
 
 /**
@@ -14,38 +14,37 @@ import { htmlPage } from './html-page';
  * Neither uses up the token: mail scanners open links, and only the person's
  * click on "Create passkey" (`:bind`) may consume it.
  */
-export function invokeAuthenticator(c: Context, deps: CloudDeps): Response {
-  const params = c.req.param() as Record<string, string>;
-  const token = c.req.query('token');
+export function invokeAuthenticator(c: Context<CloudEnv>, deps: CloudDeps): Response {
+  const request = c.get('binding');
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
-  if (/text\/html/i.test(c.req.header('accept') ?? '')) return openedByPerson(c, deps, params, token);
+  if (/text\/html/i.test(c.req.header('accept') ?? '')) return openedByPerson(c, deps, request);
 
-  const job = usableJob(deps, params, token);
+  const { job, token } = usableLink(request);
   return c.json({
     api_base_url: deps.config.apiBaseUrl,
     tenant_id: job.tenant_id,
     realm_id: job.realm_id,
     identity_id: job.identity_id,
     job_id: job.id,
-    token: token!,
+    token,
   });
 }
 
-function openedByPerson(c: Context, deps: CloudDeps, params: Record<string, string>, token: string | undefined): Response {
-  const job = jobForToken(deps, params, token);
-  if (!job) {
+function openedByPerson(c: Context<CloudEnv>, deps: CloudDeps, request: BindingRequest | undefined): Response {
+  const link = request?.link;
+  if (!link) {
     const error = bindingTokenError('unknown');
     return c.html(htmlPage('This link is not valid', 'Ask for a new passkey link and open it from the newest message.'), error.status);
   }
-  const config = deps.repos.authenticatorConfigs.get(job.realm_id, job.authenticator_config_id)?.config;
+  const { job, config } = link;
   if (!config || config.type !== 'embedded') {
     return c.html(htmlPage('This link cannot be opened here', 'Its authenticator configuration has no Invoke URL.'), 409);
   }
   const now = deps.clock();
   // Only a usable link moves the job on; an expired or used one is still
   // forwarded, so that the app can say which it is.
-  if (!problemWith(deps, job)) {
+  if (!problemWith(link)) {
     deps.db.transaction(() => {
       if (deps.repos.bindingJobs.markOpened(job.id, now)) {
         deps.repos.audit.record(
@@ -61,7 +60,7 @@ function openedByPerson(c: Context, deps: CloudDeps, params: Record<string, stri
     realm_id: job.realm_id,
     identity_id: job.identity_id,
     job_id: job.id,
-    token: token!,
+    token: request.token!,
   });
   return c.redirect(`${config.invoke_url.replace(/\/+$/, '')}/bind?${query}`, 302);
 }

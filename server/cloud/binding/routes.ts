@@ -1,7 +1,8 @@
-import type { Hono } from 'hono';
-import { cors } from 'hono/cors';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { CloudDeps, CloudEnv } from '../deps';
+import { trustedCors } from '../http/cors';
 import { bind } from './bind';
+import { bearer, findBindingLink } from './binding-token';
 import { getInfo } from './get-info';
 import { invokeAuthenticator } from './invoke-authenticator';
 
@@ -14,22 +15,34 @@ const JOB = '/v1/tenants/:tenant_id/realms/:realm_id/identities/:identity_id/cre
  * means in Beyond Identity, and it keeps other sites from driving a bind.
  */
 export function mountBindingProtocol(app: Hono<CloudEnv>, deps: CloudDeps): void {
-  const grant = cors({
-    origin: (origin, c) => (trustedOrigins(deps, c.req.param() as Record<string, string>).includes(origin) ? origin : null),
-    allowMethods: ['GET', 'POST'],
-    allowHeaders: ['authorization', 'content-type', 'x-correlation-id'],
-    maxAge: 600,
+  // One lookup per request, shared by CORS and the handler: the link's
+  // token is in the query for the binding link, a Bearer header otherwise.
+  const lookup: MiddlewareHandler<CloudEnv> = async (c, next) => {
+    const token = c.req.method === 'GET' ? c.req.query('token') : bearer(c.req.header('authorization'));
+    c.set('binding', { token, link: findBindingLink(deps, c.req.param(), token) });
+    await next();
+  };
+  const grant = trustedCors({
+    origins: (c) =>
+      (c.get('binding') as CloudEnv['Variables']['binding'])?.link?.config?.trusted_origins ??
+      trustedOrigins(deps, c.req.param() as Record<string, string>),
+    methods: ['GET', 'POST'],
+    headers: ['authorization', 'content-type', 'x-correlation-id'],
+    maxAgeSeconds: 600,
   });
-  for (const verb of ['@invokeAuthenticator', '@getInfo', '@bind']) app.use(`${JOB}/${verb}`, grant);
+  for (const verb of ['@invokeAuthenticator', '@getInfo', '@bind']) app.use(`${JOB}/${verb}`, lookup, grant);
   app.get(`${JOB}/@invokeAuthenticator`, (c) => invokeAuthenticator(c, deps));
   app.post(`${JOB}/@getInfo`, (c) => getInfo(c, deps));
   app.post(`${JOB}/@bind`, (c) => bind(c, deps));
 }
 
-/** The trusted origins of the job's authenticator config (none for an unknown job). */
+/**
+ * The trusted origins of the job named in the path, for requests whose token
+ * does not open it (a preflight, a wrong or missing token): the browser must
+ * still be able to read the refusal.
+ */
 function trustedOrigins(deps: CloudDeps, params: Record<string, string>): string[] {
   const job = params.realm_id && params.job_id ? deps.repos.bindingJobs.get(params.realm_id, params.job_id, deps.clock()) : undefined;
   if (!job || job.tenant_id !== params.tenant_id || job.identity_id !== params.identity_id) return [];
-  const config = deps.repos.authenticatorConfigs.get(job.realm_id, job.authenticator_config_id)?.config;
-  return (config?.trusted_origins ?? []).map((origin) => origin.replace(/\/$/, ''));
+  return deps.repos.authenticatorConfigs.get(job.realm_id, job.authenticator_config_id)?.config?.trusted_origins ?? [];
 }

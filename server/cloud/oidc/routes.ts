@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { CloudDeps, CloudEnv } from '../deps';
+import { trustedCors } from '../http/cors';
 import { authorize } from './authorize';
 import { biAuthenticate } from './bi-authenticate';
 import { findClientApp } from './client-app';
@@ -22,14 +22,11 @@ export function mountOidc(app: Hono<CloudEnv>, deps: CloudDeps): void {
   // The SDK posts the proof from the app's page: CORS for the application's trusted origins only.
   app.use(
     `${ISSUER}/bi-authenticate`,
-    cors({
-      origin: (origin, c) => {
-        const config = findClientApp(deps, c.req.param())?.config?.config;
-        return config?.trusted_origins.map((o) => o.replace(/\/$/, '')).includes(origin) ? origin : null;
-      },
-      allowMethods: ['POST'],
-      allowHeaders: ['content-type', 'x-correlation-id'],
-      maxAge: 600,
+    trustedCors({
+      origins: (c) => findClientApp(deps, c.req.param())?.config?.config?.trusted_origins ?? [],
+      methods: ['POST'],
+      headers: ['content-type', 'x-correlation-id'],
+      maxAgeSeconds: 600,
     }),
   );
   app.post(`${ISSUER}/bi-authenticate`, (c) => biAuthenticate(c, deps));

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { hashSecret, isId, newId, newSecret } from './ids';
+
+describe('ids and secrets', () => {
+  it('makes 16-hex ids that never repeat, across many refills of the random pool', () => {
+    const ids = Array.from({ length: 20_000 }, () => newId());
+    expect(ids.every(isId)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('makes base64url secrets of the asked length that never repeat, including ones larger than the pool', () => {
+    const secrets = Array.from({ length: 2_000 }, () => newSecret(48));
+    for (const s of secrets) expect(Buffer.from(s, 'base64url')).toHaveLength(48);
+    expect(new Set(secrets).size).toBe(secrets.length);
+    expect(Buffer.from(newSecret(10_000), 'base64url')).toHaveLength(10_000);
+  });
+
+  it('hashes secrets with SHA-256, hex', () => {
+    expect(hashSecret('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
