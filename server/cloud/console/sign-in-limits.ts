@@ -1,6 +1,9 @@
+import type { Db } from '../db/open';
+
 /**
- * Limits on console sign-in attempts, kept in this process's memory (a
- * restart forgets them; the local cloud is one process).
+ * Limits on console sign-in attempts. The counts live in the database (shared
+ * by every HTTP worker); the hashing slots are per process, since each
+ * process has its own memory to protect.
  *
  * An attempt counts as a failure from the moment it starts and is forgiven
  * only when it succeeds. So concurrent guesses cannot all slip past the
@@ -24,38 +27,39 @@ export const DEFAULT_SIGN_IN_LIMITS: SignInLimitOptions = {
   maxWaiting: 32,
 };
 
-/** Counts and forgives attempts per key in a sliding window. */
-function createWindow(options: { limit: number; windowMs: number }, clock: () => Date, maxKeys = 10_000) {
-  const hits = new Map<string, number[]>();
-  const live = (key: string, now: number) => (hits.get(key) ?? []).filter((t) => t > now - options.windowMs);
+/**
+ * Counts and forgives attempts per key in a sliding window, in the database:
+ * every HTTP worker (CLOUD_WORKERS) sees the same counts, and a restart
+ * forgets nothing.
+ */
+function createWindow(db: Db, scope: 'username' | 'ip', options: { limit: number; windowMs: number }, clock: () => Date) {
+  const live = db.prepare(`SELECT time FROM console_sign_in_attempts WHERE scope = ? AND key = ? AND time > ? ORDER BY time`).pluck();
+  const insert = db.prepare(`INSERT INTO console_sign_in_attempts (scope, key, time) VALUES (?, ?, ?)`);
+  const prune = db.prepare(`DELETE FROM console_sign_in_attempts WHERE scope = ? AND time <= ?`);
+  const removeOne = db.prepare(`DELETE FROM console_sign_in_attempts WHERE id = ?`);
+  const clearKey = db.prepare(`DELETE FROM console_sign_in_attempts WHERE scope = ? AND key = ?`);
   return {
     /** Seconds until `key` may try again, or 0 when it may now. */
     retryAfter(key: string): number {
       const now = clock().getTime();
-      const times = live(key, now);
+      const times = live.all(scope, key, now - options.windowMs) as number[];
       if (times.length < options.limit) return 0;
       return Math.max(1, Math.ceil((times[times.length - options.limit]! + options.windowMs - now) / 1000));
     },
-    add(key: string): number {
+    /** Counts an attempt; returns its handle for `remove`. */
+    add(key: string): number | bigint {
       const now = clock().getTime();
-      const times = live(key, now);
-      times.push(now);
-      if (!hits.has(key) && hits.size >= maxKeys) hits.delete(hits.keys().next().value!);
-      hits.set(key, times);
-      return now;
+      prune.run(scope, now - options.windowMs);
+      return insert.run(scope, key, now).lastInsertRowid;
     },
-    remove(key: string, at: number): void {
-      const times = hits.get(key);
-      const index = times?.indexOf(at) ?? -1;
-      if (times && index >= 0) times.splice(index, 1);
-    },
-    clear: (key: string) => void hits.delete(key),
+    remove: (id: number | bigint) => void removeOne.run(id),
+    clear: (key: string) => void clearKey.run(scope, key),
   };
 }
 
-export function createSignInLimits(options: SignInLimitOptions, clock: () => Date) {
-  const byUser = createWindow(options.perUsername, clock);
-  const byIp = createWindow(options.perIp, clock);
+export function createSignInLimits(db: Db, options: SignInLimitOptions, clock: () => Date) {
+  const byUser = createWindow(db, 'username', options.perUsername, clock);
+  const byIp = createWindow(db, 'ip', options.perIp, clock);
   let running = 0;
   const waiting: (() => void)[] = [];
 
@@ -73,7 +77,7 @@ export function createSignInLimits(options: SignInLimitOptions, clock: () => Dat
         succeeded(): void {
           // A correct password clears the username's failures, and forgives this attempt for the address.
           byUser.clear(user);
-          byIp.remove(ip, atIp);
+          byIp.remove(atIp);
         },
       };
     },

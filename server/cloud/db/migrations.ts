@@ -300,4 +300,16 @@ export const migrations: readonly string[] = [
   CREATE INDEX binding_jobs_by_realm_state ON binding_jobs(realm_id, state);
   CREATE INDEX credentials_by_realm ON credentials(realm_id);
   `,
+  /* 6: console sign-in attempts, shared by every HTTP worker */ `
+  -- Counted in the database, not in memory: with CLOUD_WORKERS > 1 each
+  -- process would otherwise allow its own 5 guesses per username.
+  CREATE TABLE console_sign_in_attempts (
+    id INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('username', 'ip')),
+    key TEXT NOT NULL,
+    time INTEGER NOT NULL
+  );
+  CREATE INDEX console_sign_in_attempts_by_key ON console_sign_in_attempts(scope, key, time);
+  CREATE INDEX console_sign_in_attempts_by_time ON console_sign_in_attempts(time);
+  `,
 ];

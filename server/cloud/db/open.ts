@@ -17,18 +17,46 @@ export function openDb(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  writeTransactionsTakeTheLock(db);
+  // Migrations are serialised by the write lock: of processes opening one
+  // file together, the first migrates and the rest find it done.
   migrate(db);
   return db;
 }
 
+/**
+ * Makes `db.transaction(fn)()` run as BEGIN IMMEDIATE. The cloud may serve
+ * from several processes over one file (CLOUD_WORKERS). A deferred transaction
+ * that reads and then writes fails at once with SQLITE_BUSY when another
+ * connection committed in between, and the busy timeout cannot help it; an
+ * immediate one takes the write lock first, waiting up to the busy timeout.
+ * Every transaction the cloud opens writes, so none loses by it.
+ */
+function writeTransactionsTakeTheLock(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const modes = transaction(fn);
+    return Object.assign((...args: unknown[]) => modes.immediate(...args), {
+      default: modes.immediate,
+      deferred: modes.deferred,
+      immediate: modes.immediate,
+      exclusive: modes.exclusive,
+    });
+  }) as Db['transaction'];
+}
+
 /** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
 export function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < migrations.length; version++) {
-    db.transaction(() => {
+  for (;;) {
+    const applied = db.transaction(() => {
+      // Read inside the write lock, so two processes never apply one migration twice.
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version >= migrations.length) return false;
       db.exec(migrations[version]!);
       db.pragma(`user_version = ${version + 1}`);
+      return true;
     })();
+    if (!applied) return;
   }
 }
 

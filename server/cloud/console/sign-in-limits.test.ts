@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../db/open';
+import { createSignInLimits, DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('console sign-in limits', () => {
+  it('are shared by every process on the database: two workers together allow 5 guesses per username, not 10', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'limits-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'cloud.sqlite');
+    const now = new Date('2026-11-28T12:00:00Z');
+    const clock = () => now;
+    const workerA = createSignInLimits(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
+    const workerB = createSignInLimits(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
+    for (let i = 0; i < 5; i++) {
+      const limits = i % 2 === 0 ? workerA : workerB;
+      expect(limits.retryAfter(`10.0.0.${i}`, 'Admin')).toBe(0);
+      limits.begin(`10.0.0.${i}`, 'Admin');
+    }
+    expect(workerA.retryAfter('10.0.0.9', 'admin')).toBe(15 * 60);
+    expect(workerB.retryAfter('10.0.0.9', 'ADMIN')).toBe(15 * 60);
+    expect(workerB.retryAfter('10.0.0.9', 'someone-else')).toBe(0);
+  });
+
+  it('forgive a success: the username starts afresh, the address gets back only that attempt', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'limits-'));
+    dirs.push(dir);
+    let now = new Date('2026-11-28T12:00:00Z');
+    const limits = createSignInLimits(openDb(path.join(dir, 'cloud.sqlite')), { ...DEFAULT_SIGN_IN_LIMITS, perIp: { limit: 3, windowMs: 60_000 } }, () => now);
+    limits.begin('10.0.0.1', 'ann');
+    limits.begin('10.0.0.1', 'ann');
+    limits.begin('10.0.0.1', 'ann').succeeded();
+    expect(limits.retryAfter('10.0.0.1', 'ann')).toBe(0);
+    limits.begin('10.0.0.1', 'bob');
+    expect(limits.retryAfter('10.0.0.1', 'carol')).toBeGreaterThan(0);
+    now = new Date(now.getTime() + 60_001);
+    expect(limits.retryAfter('10.0.0.1', 'carol')).toBe(0);
+  });
+});

@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from './open';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function freshDb(): { db: Db; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'open-db-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'cloud.sqlite');
+  return { db: openDb(file), file };
+}
+
+describe('transactions across processes', () => {
+  it('take the write lock when they begin, so a read-then-write never fails on another writer', () => {
+    const { db, file } = freshDb();
+    const other = new Database(file);
+    other.pragma('busy_timeout = 0');
+    const otherWrite = () => other.prepare(`INSERT INTO tenants (id, display_name, create_time, update_time) VALUES (?, 'T', 'now', 'now')`).run(`o${Math.random()}`);
+    db.transaction(() => {
+      db.prepare(`SELECT count(*) FROM tenants`).get();
+      // Deferred, this read would not hold the lock and the other writer would get in first.
+      expect(otherWrite).toThrow(/locked|busy/i);
+    })();
+    expect(otherWrite).not.toThrow();
+    other.close();
+    db.close();
+  });
+});
