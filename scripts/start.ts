@@ -16,7 +16,8 @@ import { CA_NICKNAME, hasCertutil, isTrusted } from './support/nss';
 
 async function main(): Promise<void> {
   const log = createLogger({ service: 'bindery' });
-  const cloud = await startCloud(readCloudConfig(), log.child({ part: 'cloud' }), { distDir: resolve('dist') });
+  const cloudConfig = readCloudConfig();
+  const cloud = await startCloud(cloudConfig, log.child({ part: 'cloud' }), { distDir: resolve('dist'), workers: cloudConfig.workers });
   const stops: (() => Promise<void>)[] = [() => cloud.stop()];
 
   let stopping = false;
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     [
       'Bindery is running.',
       `  App:         ${appConfig.publicUrl}`,
-      `  Local cloud: ${cloud.tenant.api_base_url}  (tenant ${cloud.tenant.tenant_id}, realm ${cloud.tenant.realm_id})`,
+      `  Local cloud: ${cloud.tenant.api_base_url}  (tenant ${cloud.tenant.tenant_id}, realm ${cloud.tenant.realm_id}; ${cloud.workers} HTTP ${cloud.workers === 1 ? 'process' : 'processes'})`,
       `  Signing keys: https://localhost:${cloud.tlsPort} (local CA ${cloud.caFile}: ${caStatus(cloud.caFile)})`,
       `  Console:     ${cloud.console.url}  (user ${cloud.console.username}; ${
         // The password is printed on the start that created it only; it stays in dev-tenant.json.

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CloudConfig } from './deps';
@@ -17,6 +18,8 @@ const env = z.object({
   MAIL_FROM: z.string().min(3).default('Bindery <no-reply@bindery.localhost>'),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  // One HTTP process per core, up to two: see bench/results/summary.md for what each adds.
+  CLOUD_WORKERS: z.coerce.number().int().min(1).max(16).default(Math.min(2, availableParallelism())),
 });
 
 export interface CloudRuntimeConfig extends CloudConfig {
@@ -25,6 +28,8 @@ export interface CloudRuntimeConfig extends CloudConfig {
   tlsPort: number;
   dataDir: string;
   dbFile: string;
+  /** HTTP processes serving `port` (CLOUD_WORKERS). */
+  workers: number;
   /** The app's origin: the seeded authenticator config's Invoke URL and trusted origin. */
   appOrigin: string;
   mail: {
@@ -55,6 +60,7 @@ export function readCloudConfig(source: NodeJS.ProcessEnv = process.env): CloudR
     jwksBaseUrl: `https://localhost:${e.CLOUD_TLS_PORT}`,
     dataDir: e.DATA_DIR,
     dbFile: join(e.DATA_DIR, 'cloud.sqlite'),
+    workers: e.CLOUD_WORKERS,
     apiBaseUrl,
     authBaseUrl: apiBaseUrl,
     appOrigin: new URL(e.APP_PUBLIC_URL ?? `http://localhost:${e.APP_PORT}`).origin,

@@ -6,8 +6,10 @@ import { listenLoopback } from '../lib/listen';
 import type { Logger } from '../lib/logger';
 import { buildCloud } from './app';
 import type { CloudRuntimeConfig } from './config';
+import { startCloudWorkers } from './cluster';
+import { startCheckpointer } from './db/checkpointer';
 import { openDb } from './db/open';
-import { startMailCapture, type MailCapture } from './mail/capture';
+import { startMailCapture, type CapturedMessage, type MailCapture } from './mail/capture';
 import { mountInbox } from './mail/inbox-routes';
 import { createMailWorker } from './mail/worker';
 import { ensureDevTenant, readDevTenant } from './seed';
@@ -16,6 +18,11 @@ import { ensureLocalTls } from './tls/local-ca';
 export interface StartCloudOptions {
   /** Vite's build output, where the console's page and assets are; default `dist` in the working directory. */
   distDir?: string;
+  /**
+   * HTTP processes serving the cloud's port (CLOUD_WORKERS). 1 serves it from
+   * this process; more fork cluster workers (see `startCloudWorkers`).
+   */
+  workers?: number;
 }
 
 /**
@@ -25,6 +32,7 @@ export interface StartCloudOptions {
  */
 export async function startCloud(config: CloudRuntimeConfig, log: Logger, options: StartCloudOptions = {}) {
   const db = openDb(config.dbFile);
+  const checkpointer = config.dbFile === ':memory:' ? undefined : startCheckpointer(db, config.dbFile, log);
   let capture: MailCapture | undefined;
   if (!config.mail.smtpUrl) capture = await startMailCapture({ port: config.mail.capturePort });
   const smtpUrl = config.mail.smtpUrl ?? `smtp://127.0.0.1:${capture!.port}`;
@@ -38,7 +46,9 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
   });
   if (capture) mountInbox(cloud.app, capture);
 
-  const listening = await listenLoopback(cloud.app.fetch, config.port);
+  // Workers share a port only when it is fixed up front.
+  const workerCount = config.port === 0 ? 1 : (options.workers ?? 1);
+  const listening = workerCount === 1 ? await listenLoopback(cloud.app.fetch, config.port) : undefined;
   // The same cloud over https, for the signing keys (`jku`), which the SDK fetches only over TLS.
   const tls = await ensureLocalTls(config.dataDir);
   const tlsListening = await listenLoopback(cloud.app.fetch, config.tlsPort, { key: tls.keyPem, cert: tls.certPem });
@@ -67,12 +77,24 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
     retryBaseMs: config.mail.retryBaseMs,
   });
   worker.start();
+  const workers =
+    workerCount > 1
+      ? await startCloudWorkers({
+          count: workerCount,
+          log,
+          onMailQueued: () => cloud.deps.onMailQueued(),
+          distDir: options.distDir ?? resolve('dist'),
+          ...(capture ? { inbox: () => capture.messages() } : {}),
+        })
+      : undefined;
 
   return {
     ...cloud,
     db,
     tenant,
-    port: listening.port,
+    port: listening?.port ?? config.port,
+    /** Processes serving the cloud's port. */
+    workers: workerCount,
     tlsPort: tlsListening.port,
     caFile: tls.caFile,
     /** Where captured mail can be read, when the built-in capture runs. */
@@ -89,11 +111,48 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
     smtp: capture ? `built-in capture on smtp://127.0.0.1:${capture.port}` : 'SMTP_URL',
     worker,
     async stop(): Promise<void> {
-      await listening.close();
+      await workers?.stop();
+      await listening?.close();
       await tlsListening.close();
       await worker.stop();
       transport.close();
       await capture?.close();
+      await checkpointer?.stop();
+      db.close();
+    },
+  };
+}
+
+export interface CloudWorkerOptions {
+  distDir: string;
+  /** A job queued an email: tell the primary, whose mail worker sends it. */
+  onMailQueued(): void;
+  /** The primary's capture inbox, when it runs one. */
+  inbox: (() => Promise<CapturedMessage[]>) | undefined;
+}
+
+/**
+ * One cloud HTTP worker: the cloud app over the database the primary has
+ * migrated and seeded, on the shared port. It never checkpoints (the
+ * primary's checkpointer does) and sends no mail (the primary's worker does).
+ */
+export async function serveCloudWorker(config: CloudRuntimeConfig, log: Logger, options: CloudWorkerOptions) {
+  const db = openDb(config.dbFile);
+  db.pragma('wal_autocheckpoint = 0');
+  const inboxUrl = options.inbox ? `${config.apiBaseUrl}/inbox` : undefined;
+  const cloud = buildCloud({
+    db,
+    config,
+    log,
+    sealKey: loadSealKey(config.dataDir),
+    console: { distDir: options.distDir, ...(inboxUrl ? { inboxUrl } : {}) },
+  });
+  cloud.deps.onMailQueued = options.onMailQueued;
+  if (options.inbox) mountInbox(cloud.app, { messages: options.inbox });
+  const listening = await listenLoopback(cloud.app.fetch, config.port);
+  return {
+    async stop(): Promise<void> {
+      await listening.close();
       db.close();
     },
   };

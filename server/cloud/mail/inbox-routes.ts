@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { CloudEnv } from '../deps';
-import type { MailCapture } from './capture';
+import type { CapturedMessage } from './capture';
 
 /**
  * The built-in capture inbox, for development and tests: `GET /inbox` is a
@@ -8,16 +8,15 @@ import type { MailCapture } from './capture';
  * the same as JSON `{messages:[{id, from, to, subject, text, html, date, links}]}`.
  * Mounted only when the cloud runs its own capture (SMTP_URL unset).
  */
-export function mountInbox(app: Hono<CloudEnv>, capture: MailCapture): void {
-  app.get('/inbox/messages', (c) => {
+export function mountInbox(app: Hono<CloudEnv>, capture: { messages(): CapturedMessage[] | Promise<CapturedMessage[]> }): void {
+  app.get('/inbox/messages', async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ messages: capture.messages().reverse() });
+    return c.json({ messages: [...(await capture.messages())].reverse() });
   });
-  app.get('/inbox', (c) => {
+  app.get('/inbox', async (c) => {
     c.header('Cache-Control', 'no-store');
     const e = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-    const items = capture
-      .messages()
+    const items = [...(await capture.messages())]
       .reverse()
       .map(
         (m) => `<article><h2>${e(m.subject)}</h2><p class="meta">To ${e(m.to.join(', '))} · ${e(m.date)}</p>
