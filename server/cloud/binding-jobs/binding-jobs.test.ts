@@ -193,6 +193,21 @@ describe('ListCredentialBindingJobs', () => {
   });
 });
 
+describe('the created job', () => {
+  it('is exactly what reading it back shows, with and without a redirect', async () => {
+    const t = createTestCloud();
+    const id = await identity(t, 'ann', 'ann@example.com');
+    for (const extra of [{}, { post_binding_redirect_uri: 'http://localhost:3000/done' }]) {
+      for (const delivery of ['RETURN', 'EMAIL']) {
+        const created = (await createJob(t, id, delivery, extra)).credential_binding_job;
+        const read = await t.get(`${jobsPath(t, id)}/${created.id}`);
+        expect(read.body).toStrictEqual(created);
+        expect(Object.keys(read.body)).toEqual(Object.keys(created));
+      }
+    }
+  });
+});
+
 describe('expiry', () => {
   it('reads EXPIRED once expire_time has passed, in Get and in the state filter', async () => {
     const id = await identity(t, 'late');

@@ -4,7 +4,6 @@ import { found, invalidField, unprocessable } from '../../lib/api-error';
 import { hashSecret, newId, newSecret } from '../../lib/ids';
 import type { CloudDeps } from '../deps';
 import { seal } from '../mail/seal';
-import { publicJob } from './repository';
 
 export interface IssueBindingJobInput {
   tenantId: string;
@@ -32,48 +31,65 @@ export interface IssuedBindingJob {
  */
 export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, now: Date): IssuedBindingJob {
   const { identities, bindingJobs, audit } = deps.repos;
-  const identity = found(identities.get(input.realmId, input.identityId, now), 'Identity', input.identityId);
+  const identity = found(identities.contact(input.realmId, input.identityId), 'Identity', input.identityId);
   const config = checkJobTemplate(deps, input);
-  if (input.deliveryMethod === 'EMAIL' && !identity.traits.primary_email_address) {
-    throw unprocessable('Identity missing email address', { type: 'Identity', id: identity.id });
+  if (input.deliveryMethod === 'EMAIL' && !identity.email) {
+    throw unprocessable('Identity missing email address', { type: 'Identity', id: input.identityId });
   }
   // 384 random bits, URL-safe; only its hash is stored.
   const token = newSecret(48);
   const time = now.toISOString();
   const id = newId();
-  bindingJobs.insert({
+  const record = {
     id,
     tenant_id: input.tenantId,
     realm_id: input.realmId,
-    identity_id: identity.id,
+    identity_id: input.identityId,
     batch_id: input.batchId ?? null,
     delivery_method: input.deliveryMethod,
-    state: 'LINK_SENT',
+    state: 'LINK_SENT' as const,
     post_binding_redirect_uri: input.postBindingRedirectUri ?? null,
     authenticator_config_id: config.id,
     token_hash: hashSecret(token),
     expire_time: new Date(now.getTime() + deps.config.bindingTokenTtlSeconds * 1000).toISOString(),
     create_time: time,
     update_time: time,
-  });
+  };
+  bindingJobs.insert(record);
   audit.record(
     {
       tenant_id: input.tenantId, realm_id: input.realmId, actor: input.actor, action: 'credential_binding_job.create',
-      resource_type: 'CredentialBindingJob', resource_id: id, identity_id: identity.id,
+      resource_type: 'CredentialBindingJob', resource_id: id, identity_id: input.identityId,
       detail: { delivery_method: input.deliveryMethod, ...(input.batchId ? { batch_id: input.batchId } : {}) },
     },
     now,
   );
   const link =
-    `${deps.config.apiBaseUrl}/v1/tenants/${input.tenantId}/realms/${input.realmId}/identities/${identity.id}` +
+    `${deps.config.apiBaseUrl}/v1/tenants/${input.tenantId}/realms/${input.realmId}/identities/${input.identityId}` +
     `/credential-binding-jobs/${id}:invokeAuthenticator?token=${token}`;
   if (input.deliveryMethod === 'EMAIL') {
     // Queued in the job's own transaction: no job without its email, and the
     // API answers without waiting for SMTP.
-    deps.repos.outbox.enqueue(id, identity.traits.primary_email_address!, seal(deps.secrets.sealKey, link), now);
+    deps.repos.outbox.enqueue(id, identity.email!, seal(deps.secrets.sealKey, link), now);
     deps.onMailQueued();
   }
-  return { job: publicJob(bindingJobs.get(input.realmId, id, now)!), link };
+  // The job as inserted: a new job is LINK_SENT and cannot have expired yet.
+  // Fields in the order a read returns them.
+  const job: BindingJob = {
+    id,
+    identity_id: record.identity_id,
+    realm_id: record.realm_id,
+    tenant_id: record.tenant_id,
+    ...(record.batch_id ? { batch_id: record.batch_id } : {}),
+    delivery_method: record.delivery_method,
+    state: record.state,
+    ...(record.post_binding_redirect_uri ? { post_binding_redirect_uri: record.post_binding_redirect_uri } : {}),
+    authenticator_config_id: record.authenticator_config_id,
+    expire_time: record.expire_time,
+    create_time: record.create_time,
+    update_time: record.update_time,
+  };
+  return { job, link };
 }
 
 /**

@@ -67,6 +67,7 @@ export function createIdentityRepository(db: Db) {
   );
   const remove = db.prepare(`DELETE FROM identities WHERE id = ? AND realm_id = ?`);
   const exists = db.prepare(`SELECT 1 FROM identities WHERE id = ? AND realm_id = ?`).pluck();
+  const email = db.prepare(`SELECT email FROM identities WHERE id = ? AND realm_id = ?`);
   const prepared = statementCache(db);
 
   return {
@@ -74,6 +75,13 @@ export function createIdentityRepository(db: Db) {
       return toIdentity(get.get({ id, realm_id: realmId, now: now.toISOString() }) as IdentityRow | undefined);
     },
     exists: (realmId: string, id: string) => exists.get(id, realmId) === 1,
+    /**
+     * Whether the identity exists and its email address, without deriving its
+     * enrollment status (three subqueries): all that issuing a job needs.
+     */
+    contact(realmId: string, id: string): { email: string | null } | undefined {
+      return email.get(id, realmId) as { email: string | null } | undefined;
+    },
     /** Inserts; a taken username surfaces as SQLite's unique-constraint error (see `isUniqueViolation`). */
     insert(identity: NewIdentity): void {
       insert.run(toRow(identity));
