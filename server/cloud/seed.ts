@@ -64,6 +64,8 @@ export function seedDevTenant(deps: CloudDeps, appOrigin: string, now: Date): De
     const realmId = newId();
     repos.tenants.insert({ id: tenantId, display_name: 'Bindery Dev', create_time: time, update_time: time });
     repos.realms.insert({ id: realmId, tenant_id: tenantId, display_name: 'Bindery', classification: 'SECURE_CUSTOMER', create_time: time, update_time: time });
+    // The dev realm is also the tenant's admin realm: its Management API token manages the tenant.
+    repos.tenants.setAdminRealm(tenantId, realmId);
     repos.themes.insert({ id: newId(), tenant_id: tenantId, realm_id: realmId, ...DEFAULT_THEME, create_time: time, update_time: time });
 
     const authenticatorConfigId = newId();

@@ -312,4 +312,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX console_sign_in_attempts_by_key ON console_sign_in_attempts(scope, key, time);
   CREATE INDEX console_sign_in_attempts_by_time ON console_sign_in_attempts(time);
   `,
+  /* 7: the realm whose tokens manage the tenant itself */ `
+  -- Beyond Identity manages a tenant (its settings, its realms) from its
+  -- admin realm; a token minted in any other realm reaches only that realm.
+  -- For existing tenants that is the realm created with them, the first.
+  ALTER TABLE tenants ADD COLUMN admin_realm_id TEXT;
+  UPDATE tenants SET admin_realm_id = (SELECT r.id FROM realms r WHERE r.tenant_id = tenants.id ORDER BY r.rowid LIMIT 1);
+  `,
 ];

@@ -52,7 +52,7 @@ export function mountOperations(app: Hono<CloudEnv>, deps: CloudDeps, operations
     app.on(op.method.toUpperCase(), op.path, async (c) => {
       const principal = deps.authenticate(c.req.header('authorization'));
       const params = c.req.param() as Record<string, string>;
-      authorize(op, principal, params);
+      authorize(op, principal, params, deps);
       checkIds(op, params);
       const body = op.body ? await readJsonBody(c, op.body) : undefined;
       const result = op.handle({
@@ -70,9 +70,13 @@ export function mountOperations(app: Hono<CloudEnv>, deps: CloudDeps, operations
   }
 }
 
-function authorize(op: Operation, principal: Principal, params: Record<string, string>): void {
+function authorize(op: Operation, principal: Principal, params: Record<string, string>, deps: CloudDeps): void {
   if (params.tenant_id !== principal.tenantId) throw forbidden();
   if (op.level === 'realm' && params.realm_id !== principal.realmId) throw forbidden();
+  // The tenant itself (its settings and realms) is managed from its admin
+  // realm only, as in Beyond Identity; a token of any other realm of the
+  // tenant reaches that realm and nothing above it.
+  if (op.level === 'tenant' && principal.realmId !== deps.repos.tenants.adminRealmId(principal.tenantId)) throw forbidden();
   if (!principal.scopes.has(op.scope)) throw forbidden();
 }
 
