@@ -18,7 +18,9 @@ afterAll(async () => {
 /** Smoke test: `npm start` on free ports with an empty DATA_DIR, driven over real sockets. */
 describe('npm start', () => {
   it('seeds a dev tenant and serves a RETURN binding job over real sockets', async () => {
-    system = await startSystem({ root, command: ['npm', 'start'], dataDir });
+    // `npm start` builds the SPA first; Vitest's NODE_ENV=test would make that a
+    // development build (React's dev bundle) in the dist/ that e2e and benchmarks use.
+    system = await startSystem({ root, command: ['npm', 'start'], dataDir, env: { NODE_ENV: 'production' } });
     const tenant = system.tenant();
     expect(tenant.api_base_url).toBe(system.cloudUrl);
     expect(tenant.app.invoke_url).toBe(system.appUrl);
