@@ -5,6 +5,7 @@ import { newId } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { createAuthenticator } from './auth/authenticate';
 import { mountBindingProtocol } from './binding/routes';
+import { createGroupCommit } from './db/group-commit';
 import type { Db } from './db/open';
 import { mountConsole, type ConsoleOptions } from './console/mount';
 import type { CloudConfig, CloudDeps, CloudEnv } from './deps';
@@ -46,6 +47,7 @@ export function buildCloud(options: BuildCloudOptions) {
     secrets: { sealKey },
     onMailQueued: () => undefined,
     signingKeys: createSigningKeys(options.db, sealKey),
+    write: createGroupCommit(options.db),
   };
   const app = new Hono<CloudEnv>({ getPath: (req) => routingPath(req.url) });
 

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const waiting = new Map<number, (messages: Extract<ToWorker, { type: 'inbox' }>['messages']) => void>();
   const served = await serveCloudWorker(readCloudConfig(), log, {
     distDir: process.env.BINDERY_DIST_DIR ?? resolve('dist'),
-    onMailQueued: () => send({ type: 'mail-queued' }),
+    // Queued inside a transaction: tell the primary only after it has committed,
+    // or its mail worker may look before the message is there.
+    onMailQueued: () => setImmediate(() => send({ type: 'mail-queued' })),
     inbox:
       process.env.BINDERY_INBOX === '1'
         ? () =>

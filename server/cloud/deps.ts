@@ -3,6 +3,7 @@ import type { Db } from './db/open';
 import type { SigningKeys } from './oidc/signing-keys';
 import type { Repos } from './repos';
 import type { BindingRequest } from './binding/binding-token';
+import type { GroupCommit } from './db/group-commit';
 
 /** The caller of a management operation, from its bearer token. */
 export interface Principal {
@@ -41,6 +42,11 @@ export interface CloudDeps {
   /** Called after an email is queued, to wake the mail worker; a no-op until one runs. */
   onMailQueued: () => void;
   signingKeys: SigningKeys;
+  /**
+   * Runs a write in the next group commit (see `createGroupCommit`); for the
+   * hot paths, where many requests write at once. Resolves once committed.
+   */
+  write: GroupCommit;
 }
 
 export interface CloudEnv {

@@ -9,8 +9,8 @@ export const createBindingJob = defineOperation({
   scope: 'credential-binding-jobs:create',
   level: 'realm',
   body: createBindingJobBody,
-  handle: ({ params, body, deps, principal, now }): CreateBindingJobResponse =>
-    deps.db.transaction(() => {
+  handle: ({ params, body, deps, principal, now }): Promise<CreateBindingJobResponse> =>
+    deps.write(() => {
       const { job, link } = issueBindingJob(
         deps,
         {
@@ -29,5 +29,5 @@ export const createBindingJob = defineOperation({
       return job.delivery_method === 'RETURN'
         ? { credential_binding_job: job, credential_binding_link: link }
         : { credential_binding_job: job };
-    })(),
+    }),
 });

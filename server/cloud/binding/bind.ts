@@ -28,7 +28,7 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
   const jwk = await verifyProof(body.raw, token, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
   const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
 
-  const credential = deps.db.transaction(() => {
+  const credential = await deps.write(() => {
     const now = deps.clock();
     const time = now.toISOString();
     const record = {
@@ -56,7 +56,7 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
       now,
     );
     return record;
-  })();
+  });
   c.header('Cache-Control', 'no-store');
   return c.json({ id: credential.id, state: credential.state, create_time: credential.create_time, update_time: credential.update_time });
 }

@@ -16,7 +16,7 @@ const ALL_SCOPES: ReadonlySet<string> = new Set(MANAGEMENT_SCOPES);
  * through the very handler the Management API uses, so validation, side
  * effects and audit events are the same; only the actor reads `admin:{username}`.
  */
-export function runAsAdmin<S extends z.ZodType | undefined>(
+export async function runAsAdmin<S extends z.ZodType | undefined>(
   c: Context<ConsoleEnv>,
   deps: CloudDeps,
   op: Operation<S>,
@@ -25,7 +25,7 @@ export function runAsAdmin<S extends z.ZodType | undefined>(
     body?: S extends z.ZodType ? z.infer<S> : undefined;
     query?: Record<string, string | undefined>;
   } = {},
-): unknown {
+): Promise<unknown> {
   const admin = c.get('admin');
   const realmId = c.get('realmId');
   const principal: Principal = {
@@ -36,7 +36,7 @@ export function runAsAdmin<S extends z.ZodType | undefined>(
     scopes: ALL_SCOPES,
     actor: actorOf(c),
   };
-  return op.handle({
+  return await op.handle({
     params: { tenant_id: admin.tenant_id, realm_id: realmId, ...input.params },
     query: input.query ?? {},
     body: input.body as never,

@@ -34,7 +34,7 @@ export interface Operation<S extends z.ZodType | undefined = z.ZodType | undefin
    */
   level: 'tenant' | 'realm';
   body?: S;
-  handle(ctx: OperationContext<S extends z.ZodType ? z.infer<S> : undefined>): OperationResult;
+  handle(ctx: OperationContext<S extends z.ZodType ? z.infer<S> : undefined>): OperationResult | Promise<OperationResult>;
 }
 
 /** Declares an operation; the identity function keeps the body type flowing into `handle`. */
@@ -55,7 +55,7 @@ export function mountOperations(app: Hono<CloudEnv>, deps: CloudDeps, operations
       authorize(op, principal, params, deps);
       checkIds(op, params);
       const body = op.body ? await readJsonBody(c, op.body) : undefined;
-      const result = op.handle({
+      const result = await op.handle({
         params,
         query: c.req.query(),
         body: body as never,

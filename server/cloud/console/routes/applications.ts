@@ -38,13 +38,13 @@ export function applicationRoutes(deps: CloudDeps) {
 
     async createApplication(c: C): Promise<Response> {
       const body = await readJsonBody(c, createApplicationRequest);
-      return c.json(runAsAdmin(c, deps, createApplication, { body }) as Application);
+      return c.json(await runAsAdmin(c, deps, createApplication, { body }) as Application);
     },
 
     async updateApplication(c: C): Promise<Response> {
       const params = { application_id: idParam(c, 'application_id') };
       const body = await readJsonBody(c, updateApplicationRequest);
-      return c.json(runAsAdmin(c, deps, updateApplication, { params, body }) as Application);
+      return c.json(await runAsAdmin(c, deps, updateApplication, { params, body }) as Application);
     },
 
     listAuthenticatorConfigs(c: C): Response {
@@ -54,13 +54,13 @@ export function applicationRoutes(deps: CloudDeps) {
 
     async createAuthenticatorConfig(c: C): Promise<Response> {
       const body = await readJsonBody(c, createAuthenticatorConfigRequest);
-      return c.json(runAsAdmin(c, deps, createAuthenticatorConfig, { body }) as AuthenticatorConfig);
+      return c.json(await runAsAdmin(c, deps, createAuthenticatorConfig, { body }) as AuthenticatorConfig);
     },
 
     async updateAuthenticatorConfig(c: C): Promise<Response> {
       const params = { authenticator_config_id: idParam(c, 'authenticator_config_id') };
       const body = await readJsonBody(c, updateAuthenticatorConfigRequest);
-      return c.json(runAsAdmin(c, deps, updateAuthenticatorConfig, { params, body }) as AuthenticatorConfig);
+      return c.json(await runAsAdmin(c, deps, updateAuthenticatorConfig, { params, body }) as AuthenticatorConfig);
     },
   };
 }

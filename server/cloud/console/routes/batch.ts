@@ -52,7 +52,7 @@ export function batchRoutes(deps: CloudDeps) {
     async createBatch(c: C): Promise<Response> {
       const body = await readJsonBody(c, createBatchRequest);
       const { config } = bindingApplication(deps, c.get('realmId'), body.application_id);
-      const batch = runAsAdmin(c, deps, createBatchJob, {
+      const batch = await runAsAdmin(c, deps, createBatchJob, {
         body: {
           batch_credential_binding_job: {
             identity_ids: [...new Set(body.identity_ids)],

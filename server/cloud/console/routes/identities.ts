@@ -48,7 +48,7 @@ export function identityRoutes(deps: CloudDeps) {
 
     async createIdentity(c: C): Promise<Response> {
       const body = await readJsonBody(c, createIdentityRequest);
-      const created = runAsAdmin(c, deps, createIdentity, {
+      const created = await runAsAdmin(c, deps, createIdentity, {
         body: {
           identity: {
             display_name: body.display_name,
@@ -72,7 +72,7 @@ export function identityRoutes(deps: CloudDeps) {
         // The API removes the address when it is set to ''.
         ...(body.email !== undefined ? { primary_email_address: body.email ?? '' } : {}),
       };
-      const updated = runAsAdmin(c, deps, updateIdentity, {
+      const updated = await runAsAdmin(c, deps, updateIdentity, {
         params: { identity_id: identityId },
         body: {
           identity: {
@@ -85,8 +85,8 @@ export function identityRoutes(deps: CloudDeps) {
       return c.json(identityDetail(updated) satisfies IdentityDetail);
     },
 
-    deleteIdentity(c: C): Response {
-      runAsAdmin(c, deps, deleteIdentity, { params: { identity_id: idParam(c, 'identity_id') } });
+    async deleteIdentity(c: C): Promise<Response> {
+      await runAsAdmin(c, deps, deleteIdentity, { params: { identity_id: idParam(c, 'identity_id') } });
       return c.body(null, 204);
     },
 
@@ -99,7 +99,7 @@ export function identityRoutes(deps: CloudDeps) {
     async revokeCredential(c: C): Promise<Response> {
       const params = { identity_id: idParam(c, 'identity_id'), credential_id: idParam(c, 'credential_id') };
       await readJsonBody(c, revokeCredentialBody);
-      const credential = runAsAdmin(c, deps, revokeCredential, { params }) as Credential;
+      const credential = await runAsAdmin(c, deps, revokeCredential, { params }) as Credential;
       return c.json(credentialRow(credential));
     },
   };

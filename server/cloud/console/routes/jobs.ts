@@ -74,7 +74,7 @@ export function jobRoutes(deps: CloudDeps, events: JobEventOptions) {
       const identityId = idParam(c, 'identity_id');
       const body = await readJsonBody(c, createEmailJobRequest);
       const { config } = bindingApplication(deps, c.get('realmId'), body.application_id);
-      const created = runAsAdmin(c, deps, createBindingJob, {
+      const created = await runAsAdmin(c, deps, createBindingJob, {
         params: { identity_id: identityId },
         body: { job: { delivery_method: 'EMAIL', authenticator_config_id: config.id } },
       }) as CreateBindingJobResponse;
@@ -89,7 +89,7 @@ export function jobRoutes(deps: CloudDeps, events: JobEventOptions) {
     async revokeJob(c: C): Promise<Response> {
       const params = { identity_id: idParam(c, 'identity_id'), credential_binding_job_id: idParam(c, 'job_id') };
       await readJsonBody(c, emptyBody);
-      const revoked = runAsAdmin(c, deps, revokeBindingJob, { params, body: {} }) as BindingJob;
+      const revoked = await runAsAdmin(c, deps, revokeBindingJob, { params, body: {} }) as BindingJob;
       return c.json(findJobRow(deps, c.get('realmId'), revoked.identity_id, revoked.id)!);
     },
 

@@ -57,8 +57,8 @@ export function themeRoutes(deps: CloudDeps) {
       const body = await readJsonBody(c, updateThemeRequest);
       const current = deps.repos.themes.getForRealm(c.get('realmId'));
       const theme = current
-        ? runAsAdmin(c, deps, updateTheme, { params: { theme_id: current.id! }, body })
-        : runAsAdmin(c, deps, createTheme, { body });
+        ? await runAsAdmin(c, deps, updateTheme, { params: { theme_id: current.id! }, body })
+        : await runAsAdmin(c, deps, createTheme, { body });
       return c.json(theme as Theme);
     },
 

@@ -97,9 +97,9 @@ export function tokenRoutes(deps: CloudDeps) {
       } satisfies CreateTokenResponse);
     },
 
-    revokeToken(c: C): Response {
+    async revokeToken(c: C): Promise<Response> {
       const { app } = managementApp(c);
-      runAsAdmin(c, deps, revokeToken, { params: { application_id: app.id, token_id: idParam(c, 'token_id') } });
+      await runAsAdmin(c, deps, revokeToken, { params: { application_id: app.id, token_id: idParam(c, 'token_id') } });
       return c.body(null, 204);
     },
   };

@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGroupCommit } from './group-commit';
+import { openDb, type Db } from './open';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(): { db: Db; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'group-commit-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'cloud.sqlite');
+  return { db: openDb(file), file };
+}
+
+const insertTenant = (db: Db, id: string) =>
+  db.prepare(`INSERT INTO tenants (id, display_name, create_time, update_time) VALUES (?, 'T', 'now', 'now')`).run(id);
+const tenantIds = (db: Db) => db.prepare(`SELECT id FROM tenants ORDER BY id`).pluck().all();
+
+describe('group commit', () => {
+  it('commits the writes handed in during one turn in one transaction', async () => {
+    const { db, file } = setup();
+    const write = createGroupCommit(db);
+    // Another connection sees data_version move once per commit of ours.
+    const observer = new Database(file);
+    const version = () => observer.pragma('data_version', { simple: true }) as number;
+    const before = version();
+    const results = await Promise.all(['a', 'b', 'c'].map((id) => write(() => (insertTenant(db, id), id.toUpperCase()))));
+    expect(results).toEqual(['A', 'B', 'C']);
+    expect(version() - before).toBe(1);
+    expect(tenantIds(observer)).toEqual(['a', 'b', 'c']);
+    await write(() => insertTenant(db, 'd'));
+    expect(version() - before).toBe(2);
+    observer.close();
+  });
+
+  it('rolls back only the unit that throws, and gives its caller the error', async () => {
+    const { db } = setup();
+    const write = createGroupCommit(db);
+    const outcomes = await Promise.allSettled([
+      write(() => insertTenant(db, 'a')),
+      write(() => {
+        insertTenant(db, 'half-written');
+        throw new Error('refused');
+      }),
+      write(() => insertTenant(db, 'a')), // a unique violation: rolled back alone too
+      write(() => insertTenant(db, 'b')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('refused'));
+    expect(tenantIds(db)).toEqual(['a', 'b']);
+  });
+
+  it('answers no one before the COMMIT: a failed commit fails every unit of the group', async () => {
+    const { db, file } = setup();
+    const write = createGroupCommit(db);
+    // Another connection holds the write lock past the busy timeout, so BEGIN IMMEDIATE fails.
+    db.pragma('busy_timeout = 50');
+    const blocker = new Database(file);
+    blocker.prepare('BEGIN IMMEDIATE').run();
+    const outcomes = await Promise.allSettled([write(() => insertTenant(db, 'a')), write(() => insertTenant(db, 'b'))]);
+    blocker.prepare('ROLLBACK').run();
+    blocker.close();
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(tenantIds(db)).toEqual([]);
+  });
+});
