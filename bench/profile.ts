@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const system = await startSystem({
     root: ROOT,
     command: ['node', '--inspect=127.0.0.1:0', '--import', 'tsx', 'scripts/start.ts'],
-    env: { NODE_ENV: 'production' },
+    // One process, so that the profile sees all of the serving.
+    env: { NODE_ENV: 'production', CLOUD_WORKERS: '1' },
     timeoutMs: 90_000,
   });
   let profile: Profile;

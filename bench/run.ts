@@ -80,8 +80,14 @@ function summary(r: Partial<Record<Name, any>>): string {
   }
   if (r.browser?.app_shell) {
     const b = r.browser;
-    out.push('## Browser', '', `- app shell: ${b.app_shell.gzip_kB} kB gzip (target ≤ 120 kB) — ${yes(b.targets.app_shell_gzip_kB.met)}`, `- SDK chunk ${b.sdk_chunk.file}: ${b.sdk_chunk.gzip_kB} kB gzip`,
-      '- /bind ready, click → bound, sign-in: not measured yet', '');
+    const stat = (x: any) => (x ? `p50 ${x.p50_ms} ms, p99 ${x.p99_ms} ms (n ${x.n})` : 'not measured');
+    const parts = b.bind_ready_breakdown_p50_ms;
+    out.push('## Browser (production build, Chromium, fresh context per run)', '',
+      `- /bind ready: ${stat(b.bind_ready_ms)} (target p50 < 1000 ms) — ${yes(b.targets.bind_ready_p50_ms?.met)}`,
+      ...(parts ? [`  - p50 parts: SDK chunk downloaded at ${parts.sdk_chunk_response_end} ms, longest main-thread task ${parts.longest_main_thread_task} ms, long tasks in all ${parts.main_thread_long_tasks_total} ms`] : []),
+      `- click → passkey bound: ${stat(b.click_to_bound_ms)}`,
+      `- sign-in (authenticate → session): ${stat(b.sign_in_ms)}`,
+      `- app shell: ${b.app_shell.gzip_kB} kB gzip (target ≤ 120 kB) — ${yes(b.targets.app_shell_gzip_kB.met)}`, `- SDK chunk ${b.sdk_chunk.file}: ${b.sdk_chunk.gzip_kB} kB gzip`, '');
   }
   for (const [name, x] of Object.entries(r)) if (x?.failed) out.push(`- ${name}: FAILED — ${x.failed}`);
   return out.join('\n') + '\n';
