@@ -56,6 +56,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // dist/.vite/manifest.json: the app backend finds the SDK's chunk there, to preload it.
+    manifest: true,
     rolldownOptions: {
       // Multi-page build: one HTML entry per single-page app.
       input: {

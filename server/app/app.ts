@@ -1,8 +1,6 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AppErrorBody } from '../../contracts/app-api';
 import type { Health } from '../../contracts/health';
 import { newId } from '../lib/ids';
@@ -16,6 +14,7 @@ import { AppError, toAppError } from './errors';
 import { createOidcClient } from './oidc/client';
 import { createFlowCookie } from './oidc/flow-cookie';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit';
+import { createSpaHtml } from './spa';
 import { mountAuth } from './routes/auth';
 import { mountBindingLink } from './routes/binding-link';
 import { mountConfig } from './routes/config';
@@ -119,10 +118,10 @@ export function buildApp(options: BuildAppOptions) {
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'There is no such API endpoint.' } } satisfies AppErrorBody, 404));
 
   app.use('/*', serveStatic({ root: options.distDir }));
-  const indexFile = join(options.distDir, 'index.html');
+  const spaHtml = createSpaHtml(options.distDir);
   app.get('*', (c) => {
-    if (!existsSync(indexFile)) return c.text('The SPA is not built: run `npm run build`.', 503);
-    return c.html(readFileSync(indexFile, 'utf8'));
+    const html = spaHtml(c.req.path);
+    return html === undefined ? c.text('The SPA is not built: run `npm run build`.', 503) : c.html(html);
   });
 
   app.onError((error, c) => {
