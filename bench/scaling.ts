@@ -6,13 +6,15 @@
  * better-sqlite3 in one transaction. All three systems then run at once (each its
  * own process group via startSystem), and every figure is measured on each size
  * in turn in the same run, reported as a ratio to the empty database. Prints
- * EXPLAIN QUERY PLAN for the list/filter queries (SQL mirrored from
- * server/cloud/identities/repository.ts and server/cloud/binding-jobs/repository.ts).
+ * EXPLAIN QUERY PLAN for the list/filter queries, built from the SELECTs the
+ * repositories run (server/cloud/identities and binding-jobs), not copies.
  */
 import Database from 'better-sqlite3';
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { JOB_SELECT } from '../server/cloud/binding-jobs/repository';
+import { IDENTITY_SELECT } from '../server/cloud/identities/repository';
 import { hashSecret, newId, newSecret } from '../server/lib/ids';
 import type { RunningSystem } from '../scripts/support/system';
 import { runCeremonies, toCeremonies } from './bind-ceremony';
@@ -20,22 +22,6 @@ import { cannon, jobRequests } from './job-creation';
 import { forEachConcurrent, jsonRequest, latencyStats, managementApi, removeDir, round, startBindery, tempDir, writeResult } from './lib';
 
 const SIZES = [0, 10_000, 100_000];
-const PENDING = `('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED')`;
-const IDENTITY_SELECT = `SELECT i.rowid AS seq, i.id, i.tenant_id, i.realm_id, i.display_name, i.status, i.traits_json,
-    i.create_time, i.update_time,
-    CASE
-      WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.realm_id = i.realm_id AND c.identity_id = i.id AND c.state = 'ACTIVE') THEN 'ENROLLED'
-      WHEN EXISTS (SELECT 1 FROM binding_jobs j WHERE j.realm_id = i.realm_id AND j.identity_id = i.id
-                   AND j.state IN ('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED') AND j.expire_time > @now) THEN 'PENDING'
-      WHEN EXISTS (SELECT 1 FROM binding_jobs j WHERE j.realm_id = i.realm_id AND j.identity_id = i.id
-                   AND j.state = 'FAILED_TO_SEND') THEN 'INVITE_FAILED'
-      ELSE 'UNENROLLED'
-    END AS enrollment_status
-  FROM identities i`;
-const JOB_SELECT = `SELECT rowid AS seq, id, identity_id, realm_id, tenant_id, credential_id, batch_id, delivery_method,
-    CASE WHEN state IN ${PENDING} AND expire_time <= @now THEN 'EXPIRED' ELSE state END AS state,
-    state_reason, post_binding_redirect_uri, authenticator_config_id, expire_time, create_time, update_time
-  FROM binding_jobs`;
 const PLANS: Record<string, string> = {
   'identities list page': `${IDENTITY_SELECT} WHERE i.realm_id = ? AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`,
   'identities list count': `SELECT count(*) FROM identities i WHERE i.realm_id = ?`,

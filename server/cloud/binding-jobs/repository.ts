@@ -16,7 +16,7 @@ const PENDING = `('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED')`;
 
 // A pending job whose expire_time has passed reads EXPIRED: computed on read,
 // so expiry needs no sweeper and is exact to the millisecond.
-const SELECT = `SELECT rowid AS seq, id, identity_id, realm_id, tenant_id, credential_id, batch_id, delivery_method,
+export const JOB_SELECT = `SELECT rowid AS seq, id, identity_id, realm_id, tenant_id, credential_id, batch_id, delivery_method,
     CASE WHEN state IN ${PENDING} AND expire_time <= @now THEN 'EXPIRED' ELSE state END AS state,
     state_reason, post_binding_redirect_uri, authenticator_config_id, expire_time, create_time, update_time
   FROM binding_jobs`;
@@ -79,10 +79,10 @@ export type StoredBindingJob = BindingJob & { state_reason?: string };
 
 /** Credential binding jobs. Binding tokens are stored only as SHA-256 hashes. */
 export function createBindingJobRepository(db: Db) {
-  const get = db.prepare(`${SELECT} WHERE id = @id AND realm_id = @realm_id`);
-  const byTokenHash = db.prepare(`${SELECT} WHERE token_hash = @token_hash`);
+  const get = db.prepare(`${JOB_SELECT} WHERE id = @id AND realm_id = @realm_id`);
+  const byTokenHash = db.prepare(`${JOB_SELECT} WHERE token_hash = @token_hash`);
   const linkByTokenHash = db.prepare(`${SELECT_LINK} WHERE j.token_hash = @token_hash`);
-  const byId = db.prepare(`${SELECT} WHERE id = @id`);
+  const byId = db.prepare(`${JOB_SELECT} WHERE id = @id`);
   // Single use: only a job still pending and unexpired at commit time completes.
   const complete = db.prepare(
     `UPDATE binding_jobs SET state = 'COMPLETE', credential_id = @credential_id, token_used_time = @now, update_time = @now
@@ -102,7 +102,7 @@ export function createBindingJobRepository(db: Db) {
     `UPDATE binding_jobs SET state = @state, state_reason = @reason, update_time = @now WHERE id = @id`,
   );
   const byBatch = db.prepare(
-    `${SELECT} WHERE batch_id = @batch_id AND rowid > @after ORDER BY rowid LIMIT @limit OFFSET @skip`,
+    `${JOB_SELECT} WHERE batch_id = @batch_id AND rowid > @after ORDER BY rowid LIMIT @limit OFFSET @skip`,
   );
   const batchCounts = db.prepare(
     `SELECT count(*) AS total,
@@ -167,7 +167,7 @@ export function createBindingJobRepository(db: Db) {
       }
       const sqlWhere = where.join(' AND ');
       const nowIso = now.toISOString();
-      const rows = prepared(`${SELECT} WHERE ${sqlWhere} AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`).all(
+      const rows = prepared(`${JOB_SELECT} WHERE ${sqlWhere} AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`).all(
         { now: nowIso }, ...values, req.afterSeq, req.size + 1, req.skip,
       ) as JobRow[];
       const total = prepared(`SELECT count(*) FROM binding_jobs WHERE ${sqlWhere}`).pluck().get({ now: nowIso }, ...values) as number;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IDENTITY_SELECT } from '../identities/repository';
 import { openDb } from './open';
 
 // Lists page in rowid order per realm (keyset paging). These plans must be
@@ -23,5 +24,15 @@ describe('query plans of the list operations', () => {
     const detail = plan(sql);
     expect(detail).toContain(`INDEX ${index}`);
     expect(detail).not.toMatch(/TEMP B-TREE|SCAN /);
+  });
+});
+
+describe('query plan of the enrollment status', () => {
+  it('looks at the jobs of the one identity, not at every pending job of the realm', () => {
+    const detail = (db.prepare(`EXPLAIN QUERY PLAN ${IDENTITY_SELECT} WHERE i.realm_id = @realm AND i.rowid > @after ORDER BY i.rowid LIMIT 21`)
+      .all({ now: '2026-01-01T00:00:00Z', realm: 'r', after: 0 }) as { detail: string }[]).map((row) => row.detail);
+    const jobReads = detail.filter((line) => /SEARCH j /.test(line));
+    expect(jobReads).toHaveLength(2);
+    for (const line of jobReads) expect(line).toContain('INDEX binding_jobs_by_identity (realm_id=? AND identity_id=?)');
   });
 });

@@ -30,7 +30,7 @@ export const IDENTITY_FILTERS = {
 // index: left alone, SQLite prefers the (realm, state) index and scans every
 // pending job of the realm for each identity read (measured: 17x slower job
 // creation at 100k jobs; bench/scaling.ts).
-const SELECT = `SELECT i.rowid AS seq, i.id, i.tenant_id, i.realm_id, i.display_name, i.status, i.traits_json,
+export const IDENTITY_SELECT = `SELECT i.rowid AS seq, i.id, i.tenant_id, i.realm_id, i.display_name, i.status, i.traits_json,
     i.create_time, i.update_time,
     CASE
       WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.realm_id = i.realm_id AND c.identity_id = i.id AND c.state = 'ACTIVE') THEN 'ENROLLED'
@@ -55,7 +55,7 @@ export interface NewIdentity {
 
 /** Identities of a realm. Usernames are unique per realm, ignoring case. */
 export function createIdentityRepository(db: Db) {
-  const get = db.prepare(`${SELECT} WHERE i.id = @id AND i.realm_id = @realm_id`);
+  const get = db.prepare(`${IDENTITY_SELECT} WHERE i.id = @id AND i.realm_id = @realm_id`);
   const insert = db.prepare(
     `INSERT INTO identities (id, tenant_id, realm_id, display_name, status, traits_json, username, username_key, email, create_time, update_time)
      VALUES (@id, @tenant_id, @realm_id, @display_name, @status, @traits_json, @username, @username_key, @email, @create_time, @update_time)`,
@@ -93,7 +93,7 @@ export function createIdentityRepository(db: Db) {
     list(realmId: string, terms: FilterTerm[], req: PageRequest, now: Date): PageOf<Identity> {
       const where = ['i.realm_id = ?', ...terms.map((t) => IDENTITY_FILTERS[t.attribute as keyof typeof IDENTITY_FILTERS])];
       const values = [realmId, ...terms.map((t) => (t.attribute.endsWith('username') ? usernameKey(t.value) : t.value))];
-      const rows = prepared(`${SELECT} WHERE ${where.join(' AND ')} AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`)
+      const rows = prepared(`${IDENTITY_SELECT} WHERE ${where.join(' AND ')} AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`)
         .all({ now: now.toISOString() }, ...values, req.afterSeq, req.size + 1, req.skip) as IdentityRow[];
       const total = prepared(`SELECT count(*) FROM identities i WHERE ${where.join(' AND ')}`).pluck().get(...values) as number;
       return takePage(rows, req, total, (row) => toIdentity(row)!);
