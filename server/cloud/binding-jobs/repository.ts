@@ -1,6 +1,6 @@
 import type { AuthenticatorConfigBody } from '../../../contracts/bi/authenticator-config';
 import type { BindingJob, BindingJobState, DeliveryMethod } from '../../../contracts/bi/binding-job';
-import type { IdentityStatus } from '../../../contracts/bi/identity';
+import type { IdentityStatus, TraitsV0 } from '../../../contracts/bi/identity';
 import { invalidField } from '../../lib/api-error';
 import { statementCache, type Db } from '../db/open';
 import type { FilterTerm } from '../http/filter';
@@ -28,7 +28,7 @@ export const JOB_SELECT = `SELECT rowid AS seq, id, identity_id, realm_id, tenan
 const SELECT_LINK = `SELECT j.rowid AS seq, j.id, j.identity_id, j.realm_id, j.tenant_id, j.credential_id, j.batch_id, j.delivery_method,
     CASE WHEN j.state IN ${PENDING} AND j.expire_time <= @now THEN 'EXPIRED' ELSE j.state END AS state,
     j.state_reason, j.post_binding_redirect_uri, j.authenticator_config_id, j.expire_time, j.create_time, j.update_time,
-    i.status AS identity_status, a.config_json
+    i.status AS identity_status, i.display_name AS identity_display_name, i.traits_json AS identity_traits_json, a.config_json
   FROM binding_jobs j
   JOIN identities i ON i.id = j.identity_id
   LEFT JOIN authenticator_configs a ON a.id = j.authenticator_config_id AND a.realm_id = j.realm_id`;
@@ -37,6 +37,8 @@ const SELECT_LINK = `SELECT j.rowid AS seq, j.id, j.identity_id, j.realm_id, j.t
 export interface BindingLinkRecord {
   job: StoredBindingJob;
   identityStatus: IdentityStatus;
+  /** What `:getInfo` shows of the identity. */
+  identity: { display_name: string; traits: TraitsV0 };
   config: AuthenticatorConfigBody | undefined;
 }
 
@@ -127,12 +129,13 @@ export function createBindingJobRepository(db: Db) {
     /** The job a binding token belongs to, with its identity's status and authenticator config. */
     getLinkByTokenHash(tokenHash: string, now: Date): BindingLinkRecord | undefined {
       const row = linkByTokenHash.get({ token_hash: tokenHash, now: now.toISOString() }) as
-        | (JobRow & { identity_status: IdentityStatus; config_json: string | null })
+        | (JobRow & { identity_status: IdentityStatus; identity_display_name: string; identity_traits_json: string; config_json: string | null })
         | undefined;
       if (!row) return undefined;
       return {
         job: toJob(row)!,
         identityStatus: row.identity_status,
+        identity: { display_name: row.identity_display_name, traits: JSON.parse(row.identity_traits_json) as TraitsV0 },
         config: row.config_json ? (JSON.parse(row.config_json) as AuthenticatorConfigBody) : undefined,
       };
     },

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK } from 'jose';
+import { createHash } from 'node:crypto';
+import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK } from 'jose';
 import { z } from 'zod';
 import { invalidField } from '../../lib/api-error';
 import { newId } from '../../lib/ids';
@@ -26,7 +27,7 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
   const { job, token } = usableLink(c.get('binding'));
   const body = await readJsonBody(c, bindBody);
   const jwk = await verifyProof(body.raw, token, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
-  const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
+  const thumbprint = ecThumbprint(jwk);
 
   const credential = await deps.write(() => {
     const now = deps.clock();
@@ -95,4 +96,16 @@ async function verifyProof(raw: string, token: string, expectedSub: string): Pro
   if (payload.token !== token) throw invalidField('raw', 'token does not match the binding token');
   if (payload.sub !== expectedSub) throw invalidField('raw', `sub must be "${expectedSub}"`);
   return publicJwk;
+}
+
+/**
+ * The RFC 7638 thumbprint (SHA-256, base64url) of a P-256 public key: the
+ * hash of its required members in lexicographic order, no whitespace. The
+ * same value as jose's `calculateJwkThumbprint`, computed in place rather
+ * than by a WebCrypto digest, which costs a hop to the thread pool on every
+ * bind for 60 bytes of input.
+ */
+export function ecThumbprint(jwk: JWK): string {
+  const members = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(members).digest('base64url');
 }

@@ -1,6 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestCloud, identityBody, APP_ORIGIN, type TestCloud } from '../test/harness';
+import { ecThumbprint } from './bind';
 
 let t: TestCloud;
 beforeEach(() => {
@@ -210,5 +211,15 @@ describe('authenticator protocol', () => {
     const refused = await t.post(`${jobPath}:getInfo`, undefined, { token: null, headers: { authorization: 'Bearer nope', origin: APP_ORIGIN } });
     expect(refused.status).toBe(404);
     expect(refused.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+  });
+});
+
+describe('ecThumbprint', () => {
+  it('is the RFC 7638 thumbprint jose computes', async () => {
+    for (let i = 0; i < 5; i++) {
+      const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwk = await exportJWK(publicKey);
+      expect(ecThumbprint({ kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! })).toBe(await calculateJwkThumbprint(jwk, 'sha256'));
+    }
   });
 });

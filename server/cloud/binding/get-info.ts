@@ -10,12 +10,10 @@ import { usableLink } from './binding-token';
  * any other shape.
  */
 export function getInfo(c: Context<CloudEnv>, deps: CloudDeps): Response {
-  const { job, config } = usableLink(c.get('binding'));
+  const { job, config, identity } = usableLink(c.get('binding'));
   const { repos } = deps;
-  const now = deps.clock();
   const tenant = repos.tenants.get(job.tenant_id)!;
   const realm = repos.realms.get(job.tenant_id, job.realm_id)!;
-  const identity = repos.identities.get(job.realm_id, job.identity_id, now)!;
   const theme = repos.themes.active(job.tenant_id, job.realm_id);
   const applicationId = repos.applications.idUsingAuthenticatorConfig(job.authenticator_config_id);
   c.header('Cache-Control', 'no-store');
