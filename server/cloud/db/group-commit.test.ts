@@ -58,9 +58,9 @@ describe('group commit', () => {
 
   it('answers no one before the COMMIT: a failed commit fails every unit of the group', async () => {
     const { db, file } = setup();
-    const write = createGroupCommit(db);
     // Another connection holds the write lock past the busy timeout, so BEGIN IMMEDIATE fails.
     db.pragma('busy_timeout = 50');
+    const write = createGroupCommit(db);
     const blocker = new Database(file);
     blocker.prepare('BEGIN IMMEDIATE').run();
     const outcomes = await Promise.allSettled([write(() => insertTenant(db, 'a')), write(() => insertTenant(db, 'b'))]);
@@ -68,5 +68,23 @@ describe('group commit', () => {
     blocker.close();
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     expect(tenantIds(db)).toEqual([]);
+  });
+
+  it('waits for the write lock another process holds without blocking its event loop, then commits', async () => {
+    const { db, file } = setup();
+    const write = createGroupCommit(db);
+    const blocker = new Database(file);
+    blocker.prepare('BEGIN IMMEDIATE').run();
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    setTimeout(() => blocker.prepare('ROLLBACK').run(), 100);
+    const results = await Promise.all([write(() => (insertTenant(db, 'a'), 1)), write(() => (insertTenant(db, 'b'), 2))]);
+    clearInterval(ticker);
+    blocker.close();
+    expect(results).toEqual([1, 2]);
+    expect(tenantIds(db)).toEqual(['a', 'b']);
+    // SQLite's own busy wait would have slept through these.
+    expect(ticks).toBeGreaterThan(5);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 });

@@ -23,6 +23,8 @@ export function createGroupCommit(db: Db) {
   const release = db.prepare('RELEASE unit');
   const rollbackTo = db.prepare('ROLLBACK TO unit');
   let pending: Unit[] = [];
+  const busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+  let waitingSince: number | undefined;
 
   const commitAll = db.transaction((units: Unit[]) => {
     for (const unit of units) {
@@ -41,12 +43,26 @@ export function createGroupCommit(db: Db) {
   function flush(): void {
     const units = pending;
     pending = [];
+    // Another HTTP worker may hold the write lock. SQLite's busy timeout would
+    // wait for it by sleeping, and this whole process with it; instead BEGIN
+    // fails at once and the group tries again on a timer, still taking in
+    // requests (measured: job creation with two workers).
+    db.pragma('busy_timeout = 0');
     try {
       commitAll(units);
     } catch (error) {
-      // The COMMIT itself failed (disk full, I/O error): nothing of the group is written.
+      const lockedOut = (error as { code?: string }).code === 'SQLITE_BUSY' && units.every((unit) => unit.done === undefined);
+      if (lockedOut && Date.now() - (waitingSince ??= Date.now()) < busyTimeoutMs) {
+        pending = units.concat(pending);
+        setTimeout(flush, 1);
+        return;
+      }
+      // The COMMIT itself failed (disk full, I/O error), or the lock never came: nothing of the group is written.
       for (const unit of units) unit.done = { ok: false, error };
+    } finally {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     }
+    waitingSince = undefined;
     for (const unit of units) {
       const done = unit.done!;
       if (done.ok) unit.resolve(done.value);
