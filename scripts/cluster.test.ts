@@ -88,11 +88,25 @@ describe('cloud HTTP workers', () => {
     expect(statuses).toEqual(Array(8).fill(200));
     const inbox = await until(() => cloud.inbox(), (to) => to.length >= 8);
     expect(inbox.sort()).toEqual(Array.from({ length: 8 }, (_, i) => `w${i}@example.com`).sort());
+
+    // SIGTERM to the whole process group (as Ctrl-C, a container stop or startSystem send it):
+    // the workers wait for the primary, which stops them in order; none is replaced meanwhile.
+    const workers = workersOf(system.pid);
+    const stopped = await system.stop();
+    expect(stopped.forced).toBe(false);
+    expect(system.tail()).toMatch(/SIGTERM: shutting down/);
+    expect(system.tail()).not.toMatch(/cloud worker died|channel error/);
+    expect(workers.filter(alive)).toEqual([]);
+    system = undefined;
   }, 120_000);
 
   it('replace a worker that dies, and leave none behind when the primary is killed', async () => {
     system = await start(2);
     const [first] = workersOf(system.pid);
+    // A signal to the group reaches workers too; they leave stopping to the primary.
+    process.kill(first!, 'SIGTERM');
+    await sleep(1_000);
+    expect(alive(first!)).toBe(true);
     process.kill(first!, 'SIGKILL');
     const replaced = await until(() => workersOf(system!.pid), (pids) => pids.length === 2 && !pids.includes(first!));
     expect(replaced).toHaveLength(2);

@@ -22,7 +22,13 @@ export function createSpaHtml(distDir: string) {
     if (!existsSync(indexFile)) return undefined;
     const html = readFileSync(indexFile, 'utf8');
     if (!SDK_ROUTES.has(path.replace(/\/+$/, '')) || !existsSync(manifestFile)) return html;
-    const chunk = (JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, { file?: string }>)[SDK_MODULE]?.file;
+    let chunk: string | undefined;
+    try {
+      chunk = (JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, { file?: string }>)[SDK_MODULE]?.file;
+    } catch {
+      // Half-written by a build running now: the page works without the preload.
+      return html;
+    }
     if (!chunk || !/^assets\/[\w.-]+\.js$/.test(chunk)) return html;
     return html.replace('</head>', `  <link rel="preload" as="script" crossorigin href="/${chunk}">\n  </head>`);
   };

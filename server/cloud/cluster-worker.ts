@@ -5,16 +5,41 @@
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { createLogger } from '../lib/logger';
+import type { CapturedMessage } from './mail/capture';
 import type { ToPrimary, ToWorker } from './cluster';
 import { readCloudConfig } from './config';
 import { serveCloudWorker } from './server';
 
-const send = (message: ToPrimary) => process.send?.(message);
+/** How long `/inbox` waits for the primary's answer. */
+const INBOX_TIMEOUT_MS = 5_000;
+
+const send = (message: ToPrimary) => {
+  if (process.connected) process.send?.(message);
+};
 
 async function main(): Promise<void> {
-  const log = createLogger({ service: 'bindery' }).child({ part: 'cloud', worker: cluster.worker?.id });
+  // Signals reach the whole process group (Ctrl-C, `kill -TERM -pgid`, a
+  // container stop); the primary decides when and in which order workers
+  // stop, over IPC. Handled before anything is awaited, so that a signal
+  // during boot does not kill the worker either.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+  const serving: { stop?: () => Promise<void>; stopRequested: boolean } = { stopRequested: false };
+  const stopNow = () => void (serving.stop?.() ?? Promise.resolve()).then(() => process.exit(0));
+
   let nextInboxId = 1;
-  const waiting = new Map<number, (messages: Extract<ToWorker, { type: 'inbox' }>['messages']) => void>();
+  const waiting = new Map<number, { done: (messages: CapturedMessage[]) => void; fail: (error: Error) => void }>();
+  process.on('message', (message: ToWorker) => {
+    if (message.type === 'inbox') {
+      waiting.get(message.id)?.done(message.messages);
+      waiting.delete(message.id);
+    } else if (message.type === 'stop') {
+      serving.stopRequested = true;
+      if (serving.stop) stopNow();
+    }
+  });
+
+  const log = createLogger({ service: 'bindery' }).child({ part: 'cloud', worker: cluster.worker?.id });
   const served = await serveCloudWorker(readCloudConfig(), log, {
     distDir: process.env.BINDERY_DIST_DIR ?? resolve('dist'),
     // Queued inside a transaction: tell the primary only after it has committed,
@@ -23,23 +48,20 @@ async function main(): Promise<void> {
     inbox:
       process.env.BINDERY_INBOX === '1'
         ? () =>
-            new Promise((done) => {
+            new Promise<CapturedMessage[]>((done, fail) => {
               const id = nextInboxId++;
-              waiting.set(id, done);
+              const timer = setTimeout(() => {
+                waiting.delete(id);
+                fail(new Error('the primary did not answer for the inbox'));
+              }, INBOX_TIMEOUT_MS);
+              waiting.set(id, { done: (messages) => (clearTimeout(timer), done(messages)), fail });
               send({ type: 'inbox', id });
             })
         : undefined,
   });
-  process.on('message', (message: ToWorker) => {
-    if (message.type === 'inbox') {
-      waiting.get(message.id)?.(message.messages);
-      waiting.delete(message.id);
-    } else if (message.type === 'stop') {
-      void served.stop().then(() => process.exit(0));
-    }
-  });
-  // Ctrl-C reaches the whole process group; the primary decides when workers stop.
-  process.on('SIGINT', () => undefined);
+  serving.stop = served.stop;
+  // A stop that came while booting is carried out now.
+  if (serving.stopRequested) return stopNow();
   send({ type: 'ready' });
 }
 

@@ -19,6 +19,9 @@ export interface CloudWorkersOptions {
 }
 
 const STOP_GRACE_MS = 5_000;
+/** Replacing dead workers stops after this many deaths within the window: something is wrong. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 60_000;
 
 /**
  * Forks `count` HTTP workers that serve the cloud's port together (Node's
@@ -29,37 +32,57 @@ const STOP_GRACE_MS = 5_000;
  * (done before forking), the mail worker, the SMTP capture, the WAL
  * checkpointer and the https listener for the signing keys. Workers share the
  * primary's SQLite file in WAL mode; their transactions take the write lock
- * at BEGIN (see `openDb`). A worker that dies is replaced.
+ * at BEGIN (see `openDb`). A worker that dies after it came up is replaced,
+ * up to 5 times a minute; one that fails to come up fails the start.
  */
 export async function startCloudWorkers(options: CloudWorkersOptions) {
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.ts', import.meta.url)) });
   let stopping = false;
   const workers = new Set<Worker>();
+  const recentDeaths: number[] = [];
+
+  const tell = (worker: Worker, message: ToWorker) => {
+    if (worker.isConnected()) worker.send(message);
+  };
 
   const fork = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = cluster.fork({ BINDERY_DIST_DIR: options.distDir, BINDERY_INBOX: options.inbox ? '1' : '0' });
       workers.add(worker);
-      const failedEarly = (code: number | null) => reject(new Error(`cloud worker exited (${code}) before it was ready`));
-      worker.once('exit', failedEarly);
+      let ready = false;
+      // A send to a worker that is exiting fails with EPIPE: not the primary's problem.
+      worker.on('error', (error) => options.log.warn('cloud worker channel error', { pid: worker.process.pid, error }));
       worker.on('message', (message: ToPrimary) => {
         if (message.type === 'ready') {
-          worker.off('exit', failedEarly);
+          ready = true;
           resolve();
         } else if (message.type === 'mail-queued') options.onMailQueued();
-        else if (message.type === 'inbox') {
-          worker.send({ type: 'inbox', id: message.id, messages: options.inbox?.() ?? [] } satisfies ToWorker);
-        }
+        else if (message.type === 'inbox') tell(worker, { type: 'inbox', id: message.id, messages: options.inbox?.() ?? [] });
       });
       worker.on('exit', (code, signal) => {
         workers.delete(worker);
+        // One that never came up is a start failure (bad config, a broken file): no retry loop.
+        if (!ready) return reject(new Error(`cloud worker exited (${code ?? signal}) before it was ready`));
         if (stopping) return;
+        const now = Date.now();
+        recentDeaths.push(now);
+        while (recentDeaths[0]! < now - RESTART_WINDOW_MS) recentDeaths.shift();
+        if (recentDeaths.length > MAX_RESTARTS) {
+          options.log.error('cloud workers keep dying; not starting more', { pid: worker.process.pid, code, signal, within_ms: RESTART_WINDOW_MS });
+          return;
+        }
         options.log.error('cloud worker died; starting another', { pid: worker.process.pid, code, signal });
         fork().catch((error: unknown) => options.log.error('could not replace a cloud worker', { error }));
       });
     });
 
-  await Promise.all(Array.from({ length: options.count }, fork));
+  try {
+    await Promise.all(Array.from({ length: options.count }, fork));
+  } catch (error) {
+    stopping = true;
+    for (const worker of workers) worker.kill('SIGKILL');
+    throw error;
+  }
   return {
     count: options.count,
     /** Asks each worker to close its listeners and database; kills any that has not exited after a grace period. */
@@ -75,7 +98,7 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
                 clearTimeout(timer);
                 resolve();
               });
-              worker.send({ type: 'stop' } satisfies ToWorker);
+              tell(worker, { type: 'stop' });
             }),
         ),
       );

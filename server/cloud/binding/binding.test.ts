@@ -158,6 +158,17 @@ describe('authenticator protocol', () => {
     expect((await t.post(`${crossed}:getInfo`, undefined, auth(mine.token))).status).toBe(404);
   });
 
+  it('answers a HEAD of the link as it answers a GET (link checkers and mail scanners send HEAD)', async () => {
+    const { link, identityId, jobId } = await returnJob();
+    const head = await t.request('HEAD', link.pathname + link.search, { token: null, headers: { accept: 'text/html' }, conformance: false });
+    expect(head.status).toBe(302);
+    // Answered, but not counted as a person opening it.
+    expect((await t.get(`${t.realmPath()}/identities/${identityId}/credential-binding-jobs/${jobId}`)).body.state).toBe('LINK_SENT');
+    const unknown = new URL(link);
+    unknown.searchParams.set('token', 'not-a-token');
+    expect((await t.request('HEAD', unknown.pathname + unknown.search, { token: null, headers: { accept: 'text/html' }, conformance: false })).status).toBe(404);
+  });
+
   it('forwards a person opening the link to {invoke_url}/bind, marks LINK_OPENED, and consumes nothing', async () => {
     const { identityId, jobId, link, token, jobPath } = await returnJob('ann', { post_binding_redirect_uri: `${APP_ORIGIN}/welcome` });
     const opened = await t.get(link.pathname + link.search, { token: null, headers: { accept: 'text/html,application/xhtml+xml' } });

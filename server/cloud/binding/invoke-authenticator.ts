@@ -44,7 +44,8 @@ function openedByPerson(c: Context<CloudEnv>, deps: CloudDeps, request: BindingR
   const now = deps.clock();
   // Only a usable link moves the job on; an expired or used one is still
   // forwarded, so that the app can say which it is.
-  if (!problemWith(link)) {
+  // HEAD is a safe method (link checkers send it): it is answered, not counted as opened.
+  if (!problemWith(link) && c.req.method !== 'HEAD') {
     deps.db.transaction(() => {
       if (deps.repos.bindingJobs.markOpened(job.id, now)) {
         deps.repos.audit.record(

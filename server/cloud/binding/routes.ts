@@ -18,7 +18,8 @@ export function mountBindingProtocol(app: Hono<CloudEnv>, deps: CloudDeps): void
   // One lookup per request, shared by CORS and the handler: the link's
   // token is in the query for the binding link, a Bearer header otherwise.
   const lookup: MiddlewareHandler<CloudEnv> = async (c, next) => {
-    const token = c.req.method === 'GET' ? c.req.query('token') : bearer(c.req.header('authorization'));
+    // HEAD too (Hono answers it with the GET handler): link checkers and mail scanners send it.
+    const token = c.req.method === 'GET' || c.req.method === 'HEAD' ? c.req.query('token') : bearer(c.req.header('authorization'));
     c.set('binding', { token, link: findBindingLink(deps, c.req.param(), token) });
     await next();
   };

@@ -21,12 +21,11 @@ describe('console sign-in limits', () => {
     const workerB = createSignInLimits(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
     for (let i = 0; i < 5; i++) {
       const limits = i % 2 === 0 ? workerA : workerB;
-      expect(limits.retryAfter(`10.0.0.${i}`, 'Admin')).toBe(0);
-      limits.begin(`10.0.0.${i}`, 'Admin');
+      expect(limits.tryBegin(`10.0.0.${i}`, 'Admin')).not.toHaveProperty('retryAfter');
     }
-    expect(workerA.retryAfter('10.0.0.9', 'admin')).toBe(15 * 60);
-    expect(workerB.retryAfter('10.0.0.9', 'ADMIN')).toBe(15 * 60);
-    expect(workerB.retryAfter('10.0.0.9', 'someone-else')).toBe(0);
+    expect(workerA.tryBegin('10.0.0.9', 'admin')).toEqual({ retryAfter: 15 * 60 });
+    expect(workerB.tryBegin('10.0.0.9', 'ADMIN')).toEqual({ retryAfter: 15 * 60 });
+    expect(workerB.tryBegin('10.0.0.9', 'someone-else')).not.toHaveProperty('retryAfter');
   });
 
   it('forgive a success: the username starts afresh, the address gets back only that attempt', () => {
@@ -34,13 +33,18 @@ describe('console sign-in limits', () => {
     dirs.push(dir);
     let now = new Date('2026-11-28T12:00:00Z');
     const limits = createSignInLimits(openDb(path.join(dir, 'cloud.sqlite')), { ...DEFAULT_SIGN_IN_LIMITS, perIp: { limit: 3, windowMs: 60_000 } }, () => now);
-    limits.begin('10.0.0.1', 'ann');
-    limits.begin('10.0.0.1', 'ann');
-    limits.begin('10.0.0.1', 'ann').succeeded();
-    expect(limits.retryAfter('10.0.0.1', 'ann')).toBe(0);
-    limits.begin('10.0.0.1', 'bob');
-    expect(limits.retryAfter('10.0.0.1', 'carol')).toBeGreaterThan(0);
+    const begin = (username: string) => {
+      const attempt = limits.tryBegin('10.0.0.1', username);
+      if ('retryAfter' in attempt) throw new Error(`refused for ${attempt.retryAfter} s`);
+      return attempt;
+    };
+    begin('ann');
+    begin('ann');
+    begin('ann').succeeded();
+    // The address has 2 of its 3 counted (one forgiven); the username none.
+    begin('bob');
+    expect(limits.tryBegin('10.0.0.1', 'carol')).toEqual({ retryAfter: 60 });
     now = new Date(now.getTime() + 60_001);
-    expect(limits.retryAfter('10.0.0.1', 'carol')).toBe(0);
+    expect(limits.tryBegin('10.0.0.1', 'carol')).not.toHaveProperty('retryAfter');
   });
 });

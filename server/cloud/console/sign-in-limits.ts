@@ -64,22 +64,26 @@ export function createSignInLimits(db: Db, options: SignInLimitOptions, clock: (
   const waiting: (() => void)[] = [];
 
   return {
-    /** Seconds to wait before this address may try this username again; 0 when it may now. */
-    retryAfter(ip: string, username: string): number {
-      return Math.max(byUser.retryAfter(username.toLowerCase()), byIp.retryAfter(ip));
-    },
-    /** Starts an attempt (counted as a failure until `succeeded`). */
-    begin(ip: string, username: string) {
+    /**
+     * Checks the limits and, when they allow it, counts an attempt (a failure
+     * until `succeeded`), in one write transaction: two HTTP workers cannot both
+     * see the fifth guess as allowed. `retryAfter` seconds when refused.
+     */
+    tryBegin(ip: string, username: string): { retryAfter: number } | { succeeded(): void } {
       const user = username.toLowerCase();
-      byUser.add(user);
-      const atIp = byIp.add(ip);
-      return {
-        succeeded(): void {
-          // A correct password clears the username's failures, and forgives this attempt for the address.
-          byUser.clear(user);
-          byIp.remove(atIp);
-        },
-      };
+      return db.transaction(() => {
+        const retryAfter = Math.max(byUser.retryAfter(user), byIp.retryAfter(ip));
+        if (retryAfter > 0) return { retryAfter };
+        byUser.add(user);
+        const atIp = byIp.add(ip);
+        return {
+          succeeded(): void {
+            // A correct password clears the username's failures, and forgives this attempt for the address.
+            byUser.clear(user);
+            byIp.remove(atIp);
+          },
+        };
+      })();
     },
     /**
      * Runs `task` (a password hash) when a slot is free. Undefined, at once,

@@ -35,8 +35,6 @@ parentPort.on('message', (message) => {
  * checkpoint (which never blocks the writer) every 250 ms, on the other core.
  */
 export function startCheckpointer(db: Db, file: string, log: { warn(message: string, fields?: object): void }) {
-  // The WAL is reset once fully checkpointed; cap what its file keeps on disk.
-  db.pragma('journal_size_limit = 67108864');
   db.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(WORKER, {
     eval: true,

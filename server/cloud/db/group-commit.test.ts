@@ -87,4 +87,11 @@ describe('group commit', () => {
     expect(ticks).toBeGreaterThan(5);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
+
+  it('refuses an async unit: what it did after its first await would not be in the transaction', async () => {
+    const { db } = setup();
+    const write = createGroupCommit(db);
+    await expect(write(async () => insertTenant(db, 'a'))).rejects.toThrow(/must not be async/);
+    expect(tenantIds(db)).toEqual([]);
+  });
 });

@@ -30,7 +30,11 @@ export function createGroupCommit(db: Db) {
     for (const unit of units) {
       savepoint.run();
       try {
-        unit.done = { ok: true, value: unit.fn() };
+        const value = unit.fn();
+        // An async unit would go on after its first await outside the transaction,
+        // while its caller heard "committed".
+        if (typeof (value as { then?: unknown } | undefined)?.then === 'function') throw new TypeError('a group-commit unit must not be async');
+        unit.done = { ok: true, value };
         release.run();
       } catch (error) {
         rollbackTo.run();
@@ -43,6 +47,11 @@ export function createGroupCommit(db: Db) {
   function flush(): void {
     const units = pending;
     pending = [];
+    if (!db.open) {
+      // Closed while a retry waited (shutdown): nothing of these is written.
+      for (const unit of units) unit.reject(new Error('the database is closed'));
+      return;
+    }
     // Another HTTP worker may hold the write lock. SQLite's busy timeout would
     // wait for it by sleeping, and this whole process with it; instead BEGIN
     // fails at once and the group tries again on a timer, still taking in
@@ -51,7 +60,7 @@ export function createGroupCommit(db: Db) {
     try {
       commitAll(units);
     } catch (error) {
-      const lockedOut = (error as { code?: string }).code === 'SQLITE_BUSY' && units.every((unit) => unit.done === undefined);
+      const lockedOut = /^SQLITE_BUSY/.test((error as { code?: string }).code ?? '') && units.every((unit) => unit.done === undefined);
       if (lockedOut && Date.now() - (waitingSince ??= Date.now()) < busyTimeoutMs) {
         pending = units.concat(pending);
         setTimeout(flush, 1);

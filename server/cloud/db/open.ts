@@ -17,6 +17,9 @@ export function openDb(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Whichever connection resets the WAL truncates its file to this size:
+  // in cluster mode that is a worker, so every connection carries it.
+  db.pragma('journal_size_limit = 67108864');
   writeTransactionsTakeTheLock(db);
   // Migrations are serialised by the write lock: of processes opening one
   // file together, the first migrates and the rest find it done.

@@ -41,12 +41,11 @@ export function sessionRoutes(deps: CloudDeps, options: { limits: SignInLimits; 
       c.header('Cache-Control', 'no-store');
       const body = await readJsonBody(c, signInRequest);
       const ip = peerAddress(c);
-      const wait = options.limits.retryAfter(ip, body.username);
-      if (wait > 0) {
-        deps.log.warn('console sign-in refused: too many failures', { ip, retry_after: wait });
-        throw tooMany(wait);
+      const attempt = options.limits.tryBegin(ip, body.username);
+      if ('retryAfter' in attempt) {
+        deps.log.warn('console sign-in refused: too many failures', { ip, retry_after: attempt.retryAfter });
+        throw tooMany(attempt.retryAfter);
       }
-      const attempt = options.limits.begin(ip, body.username);
       const admin = repo.adminByUsername(body.username);
       const stored = admin?.password_hash ?? (await dummy());
       const ok = await options.limits.hashing(() => verifyPassword(body.password, stored));
