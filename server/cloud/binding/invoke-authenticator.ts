@@ -14,11 +14,11 @@ import { htmlPage } from './html-page';
  * Neither uses up the token: mail scanners open links, and only the person's
  * click on "Create passkey" (`:bind`) may consume it.
  */
-export function invokeAuthenticator(c: Context<CloudEnv>, deps: CloudDeps): Response {
+export async function invokeAuthenticator(c: Context<CloudEnv>, deps: CloudDeps): Promise<Response> {
   const request = c.get('binding');
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
-  if (/text\/html/i.test(c.req.header('accept') ?? '')) return openedByPerson(c, deps, request);
+  if (/text\/html/i.test(c.req.header('accept') ?? '')) return await openedByPerson(c, deps, request);
 
   const { job, token } = usableLink(request);
   return c.json({
@@ -31,7 +31,7 @@ export function invokeAuthenticator(c: Context<CloudEnv>, deps: CloudDeps): Resp
   });
 }
 
-function openedByPerson(c: Context<CloudEnv>, deps: CloudDeps, request: BindingRequest | undefined): Response {
+async function openedByPerson(c: Context<CloudEnv>, deps: CloudDeps, request: BindingRequest | undefined): Promise<Response> {
   const link = request?.link;
   if (!link) {
     const error = bindingTokenError('unknown');
@@ -46,14 +46,16 @@ function openedByPerson(c: Context<CloudEnv>, deps: CloudDeps, request: BindingR
   // forwarded, so that the app can say which it is.
   // HEAD is a safe method (link checkers send it): it is answered, not counted as opened.
   if (!problemWith(link) && c.req.method !== 'HEAD') {
-    deps.db.transaction(() => {
+    // Through the group commit: with several HTTP workers it waits for the
+    // write lock without stalling this process.
+    await deps.write(() => {
       if (deps.repos.bindingJobs.markOpened(job.id, now)) {
         deps.repos.audit.record(
           { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'link', action: 'credential_binding_job.open', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id },
           now,
         );
       }
-    })();
+    });
   }
   const query = new URLSearchParams({
     api_base_url: deps.config.apiBaseUrl,
