@@ -4,6 +4,7 @@ import { found, invalidField, unprocessable } from '../../lib/api-error';
 import { hashSecret, newId, newSecret } from '../../lib/ids';
 import type { CloudDeps } from '../deps';
 import { seal } from '../mail/seal';
+import { insertedJob } from './repository';
 
 export interface IssueBindingJobInput {
   tenantId: string;
@@ -73,23 +74,7 @@ export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, no
     deps.repos.outbox.enqueue(id, identity.email!, seal(deps.secrets.sealKey, link), now);
     deps.onMailQueued();
   }
-  // The job as inserted: a new job is LINK_SENT and cannot have expired yet.
-  // Fields in the order a read returns them.
-  const job: BindingJob = {
-    id,
-    identity_id: record.identity_id,
-    realm_id: record.realm_id,
-    tenant_id: record.tenant_id,
-    ...(record.batch_id ? { batch_id: record.batch_id } : {}),
-    delivery_method: record.delivery_method,
-    state: record.state,
-    ...(record.post_binding_redirect_uri ? { post_binding_redirect_uri: record.post_binding_redirect_uri } : {}),
-    authenticator_config_id: record.authenticator_config_id,
-    expire_time: record.expire_time,
-    create_time: record.create_time,
-    update_time: record.update_time,
-  };
-  return { job, link };
+  return { job: insertedJob(record), link };
 }
 
 /**

@@ -195,6 +195,11 @@ function stateCondition(state: string): string {
   return 'state = ?';
 }
 
+/** The job a just-inserted record reads as (a new job is LINK_SENT and cannot have expired yet). */
+export function insertedJob(record: NewBindingJob): BindingJob {
+  return publicJob(toJob({ ...record, seq: 0, credential_id: null, state_reason: null })!);
+}
+
 function toJob(row: JobRow | undefined): StoredBindingJob | undefined {
   if (!row) return undefined;
   return {

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDb } from '../db/open';
+import { tempDbFile } from '../test/temp-db';
 import { createSignInLimits, DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('console sign-in limits', () => {
   it('are shared by every process on the database: two workers together allow 5 guesses per username, not 10', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'limits-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'cloud.sqlite');
+    const { file } = tempDbFile();
     const now = new Date('2026-11-28T12:00:00Z');
     const clock = () => now;
     const workerA = createSignInLimits(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
@@ -29,10 +20,8 @@ describe('console sign-in limits', () => {
   });
 
   it('forgive a success: the username starts afresh, the address gets back only that attempt', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'limits-'));
-    dirs.push(dir);
     let now = new Date('2026-11-28T12:00:00Z');
-    const limits = createSignInLimits(openDb(path.join(dir, 'cloud.sqlite')), { ...DEFAULT_SIGN_IN_LIMITS, perIp: { limit: 3, windowMs: 60_000 } }, () => now);
+    const limits = createSignInLimits(openDb(tempDbFile().file), { ...DEFAULT_SIGN_IN_LIMITS, perIp: { limit: 3, windowMs: 60_000 } }, () => now);
     const begin = (username: string) => {
       const attempt = limits.tryBegin('10.0.0.1', username);
       if ('retryAfter' in attempt) throw new Error(`refused for ${attempt.retryAfter} s`);

@@ -1,20 +1,13 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDbFile } from '../test/temp-db';
 import { startCheckpointer } from './checkpointer';
 import { openDb, type Db } from './open';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 function freshDb(): { db: Db; file: string; dir: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'checkpointer-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'cloud.sqlite');
+  const { file, dir } = tempDbFile();
   return { db: openDb(file), file, dir };
 }
 

@@ -1,20 +1,11 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDbFile } from '../test/temp-db';
 import { createGroupCommit } from './group-commit';
 import { openDb, type Db } from './open';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 function setup(): { db: Db; file: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'group-commit-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'cloud.sqlite');
+  const { file } = tempDbFile();
   return { db: openDb(file), file };
 }
 
