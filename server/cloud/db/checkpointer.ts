@@ -29,10 +29,12 @@ parentPort.on('message', (message) => {
  * Moves WAL checkpoints off the event loop. By default SQLite checkpoints
  * inside whichever COMMIT pushes the WAL past 1000 pages: that commit copies
  * the pages into the database file and fsyncs it, stalling every request
- * behind it. Measured on the bind ceremony (`npm run bench -- bind`): 15%
- * of throughput and most of the one-client p99. Here the serving connection
- * never checkpoints; a worker thread with its own connection runs a PASSIVE
- * checkpoint (which never blocks the writer) every 250 ms, on the other core.
+ * behind it. With checkpoints off altogether the bind ceremony ran 15%
+ * faster (`npm run bench -- bind`, one process); moved to this thread, the
+ * difference stayed within this machine's run-to-run noise in later runs.
+ * Here the serving connections never checkpoint; a worker thread with its
+ * own connection runs a PASSIVE checkpoint (which never blocks the writer)
+ * every 250 ms, on the other core.
  */
 export function startCheckpointer(db: Db, file: string, log: { warn(message: string, fields?: object): void }) {
   db.pragma('wal_autocheckpoint = 0');
