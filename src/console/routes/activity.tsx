@@ -7,6 +7,7 @@ import { LoadError, Loading } from '../components/query-state';
 import { useActivity } from '../features/activity/api/list-activity';
 import { useRealmId } from '../lib/realm';
 import { consolePaths } from '../paths';
+import { DataTable } from '../components/data-table';
 
 /** The resource of an event, linked to its console page when it has one. */
 function Resource({ event }: { event: AuditEventRow }) {
@@ -38,43 +39,30 @@ export function ActivityRoute() {
   else if (events.length === 0) body = <p className="empty">{identityId ? 'Nothing has happened to this identity yet.' : 'No activity yet.'}</p>;
   else
     body = (
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">Audit log, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Resource</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((event) => (
-              <tr key={event.seq}>
-                <td>
-                  <time dateTime={event.create_time}>{formatDateTime(event.create_time)}</time>
-                </td>
-                <td>
-                  <code>{event.actor}</code>
-                </td>
-                <td>
-                  <code>{event.action}</code>
-                  {event.detail && Object.keys(event.detail).length > 0 && (
-                    <details className="details">
-                      <summary>Details</summary>
-                      <pre>{JSON.stringify(event.detail, null, 2)}</pre>
-                    </details>
-                  )}
-                </td>
-                <td>
-                  <Resource event={event} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Audit log, newest first" columns={['Time', 'Actor', 'Action', 'Resource']}>
+        {events.map((event) => (
+          <tr key={event.seq}>
+            <td>
+              <time dateTime={event.create_time}>{formatDateTime(event.create_time)}</time>
+            </td>
+            <td>
+              <code>{event.actor}</code>
+            </td>
+            <td>
+              <code>{event.action}</code>
+              {event.detail && Object.keys(event.detail).length > 0 && (
+                <details className="details">
+                  <summary>Details</summary>
+                  <pre>{JSON.stringify(event.detail, null, 2)}</pre>
+                </details>
+              )}
+            </td>
+            <td>
+              <Resource event={event} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     );
 
   return (

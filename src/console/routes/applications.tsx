@@ -8,6 +8,7 @@ import { useAuthenticatorConfigs } from '../features/applications/api/list-authe
 import { useRealmId } from '../lib/realm';
 import { ApplicationDialog } from './applications/application-dialog';
 import { AuthenticatorConfigDialog } from './applications/authenticator-config-dialog';
+import { DataTable, RowAction } from '../components/data-table';
 
 type Editing =
   | { kind: 'application'; existing: ConsoleApplication | null }
@@ -76,60 +77,37 @@ export function ApplicationsRoute() {
   else if (applications.data.length === 0) appList = <p className="empty">No applications yet.</p>;
   else
     appList = (
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">Applications</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Protocol</th>
-              <th scope="col">Authenticator config</th>
-              <th scope="col">Can bind passkeys</th>
-              <th scope="col">Client ID</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {applications.data.map((row) => (
-              <tr key={row.application.id}>
-                <th scope="row" id={`app-${row.application.id}`}>
-                  {row.application.display_name ?? row.application.id}
-                  {row.application.is_managed && <span className="badge">managed</span>}
-                </th>
-                <td>{row.application.protocol_config?.type ?? '—'}</td>
-                <td>
-                  {row.authenticator_config ? (
-                    <>
-                      {row.authenticator_config.display_name ?? row.authenticator_config.id}
-                      <br />
-                      <span className="muted">{configSummary(row.authenticator_config.config)}</span>
-                    </>
-                  ) : (
-                    <span className="muted">none</span>
-                  )}
-                </td>
-                <td>{row.can_bind ? 'Yes' : 'No'}</td>
-                <td>
-                  <code>{row.application.protocol_config?.client_id ?? '—'}</code>
-                </td>
-                <td className="table__actions">
-                  <button
-                    type="button"
-                    className="button button--secondary button--small"
-                    aria-describedby={`app-${row.application.id}`}
-                    onClick={() => setEditing({ kind: 'application', existing: row })}
-                    disabled={!configs.data}
-                  >
-                    Edit
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Applications" columns={['Name', 'Protocol', 'Authenticator config', 'Can bind passkeys', 'Client ID']} actions>
+        {applications.data.map((row) => (
+          <tr key={row.application.id}>
+            <th scope="row" id={`app-${row.application.id}`}>
+              {row.application.display_name ?? row.application.id}
+              {row.application.is_managed && <span className="badge">managed</span>}
+            </th>
+            <td>{row.application.protocol_config?.type ?? '—'}</td>
+            <td>
+              {row.authenticator_config ? (
+                <>
+                  {row.authenticator_config.display_name ?? row.authenticator_config.id}
+                  <br />
+                  <span className="muted">{configSummary(row.authenticator_config.config)}</span>
+                </>
+              ) : (
+                <span className="muted">none</span>
+              )}
+            </td>
+            <td>{row.can_bind ? 'Yes' : 'No'}</td>
+            <td>
+              <code>{row.application.protocol_config?.client_id ?? '—'}</code>
+            </td>
+            <td className="table__actions">
+              <RowAction describedBy={`app-${row.application.id}`} onClick={() => setEditing({ kind: 'application', existing: row })} disabled={!configs.data}>
+                Edit
+              </RowAction>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     );
 
   let configList;
@@ -139,56 +117,34 @@ export function ApplicationsRoute() {
   else if (configs.data.length === 0) configList = <p className="empty">No authenticator configs yet.</p>;
   else
     configList = (
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">Authenticator configs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Invoke URL</th>
-              <th scope="col">Trusted origins</th>
-              <th scope="col">Authentication methods</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {configs.data.map((config) => (
-              <tr key={config.id}>
-                <th scope="row" id={`config-${config.id}`}>
-                  {config.display_name ?? config.id}
-                </th>
-                <td>{config.config.type}</td>
-                <td>{config.config.type === 'embedded' ? <code>{config.config.invoke_url}</code> : <span className="muted">—</span>}</td>
-                <td>
-                  {config.config.trusted_origins.length > 0 ? (
-                    config.config.trusted_origins.map((origin) => (
-                      <code key={origin} className="block">
-                        {origin}
-                      </code>
-                    ))
-                  ) : (
-                    <span className="muted">none</span>
-                  )}
-                </td>
-                <td>{(config.config.authentication_methods ?? []).map((method) => method.type).join(', ') || <span className="muted">none</span>}</td>
-                <td className="table__actions">
-                  <button
-                    type="button"
-                    className="button button--secondary button--small"
-                    aria-describedby={`config-${config.id}`}
-                    onClick={() => setEditing({ kind: 'config', existing: config })}
-                  >
-                    Edit
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Authenticator configs" columns={['Name', 'Type', 'Invoke URL', 'Trusted origins', 'Authentication methods']} actions>
+        {configs.data.map((config) => (
+          <tr key={config.id}>
+            <th scope="row" id={`config-${config.id}`}>
+              {config.display_name ?? config.id}
+            </th>
+            <td>{config.config.type}</td>
+            <td>{config.config.type === 'embedded' ? <code>{config.config.invoke_url}</code> : <span className="muted">—</span>}</td>
+            <td>
+              {config.config.trusted_origins.length > 0 ? (
+                config.config.trusted_origins.map((origin) => (
+                  <code key={origin} className="block">
+                    {origin}
+                  </code>
+                ))
+              ) : (
+                <span className="muted">none</span>
+              )}
+            </td>
+            <td>{(config.config.authentication_methods ?? []).map((method) => method.type).join(', ') || <span className="muted">none</span>}</td>
+            <td className="table__actions">
+              <RowAction describedBy={`config-${config.id}`} onClick={() => setEditing({ kind: 'config', existing: config })}>
+                Edit
+              </RowAction>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     );
 
   return (

@@ -7,6 +7,7 @@ import { LoadError, Loading } from '../components/query-state';
 import { useBatch } from '../features/batch/api/get-batch';
 import { useRealmId } from '../lib/realm';
 import { consolePaths } from '../paths';
+import { DataTable } from '../components/data-table';
 
 function summary({ counts, results }: BatchResponse): string {
   const skipped = results.filter((result) => result.job === null).length;
@@ -45,35 +46,23 @@ export function BatchRoute() {
             {data.results.length === 0 ? (
               <p className="empty">This batch names no identities.</p>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="visually-hidden">Per-identity results</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Identity</th>
-                      <th scope="col">State</th>
-                      <th scope="col">Error</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.results.map((result) => (
-                      <tr key={result.identity_id}>
-                        <th scope="row">
-                          {result.username ? (
-                            <Link to={consolePaths.identity.getHref(result.identity_id)}>{result.username}</Link>
-                          ) : (
-                            <span className="muted">
-                              deleted identity <code>{result.identity_id}</code>
-                            </span>
-                          )}
-                        </th>
-                        <td>{result.job ? <JobStateBadge state={result.job.state} /> : <span className="badge badge--warn">NOT_SENT</span>}</td>
-                        <td>{result.error ?? (result.job && ['FAILED_TO_SEND', 'REVOKED', 'EXPIRED'].includes(result.job.state) ? failureReason(result.job) : null) ?? <span className="muted">none</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption="Per-identity results" columns={['Identity', 'State', 'Error']}>
+                {data.results.map((result) => (
+                  <tr key={result.identity_id}>
+                    <th scope="row">
+                      {result.username ? (
+                        <Link to={consolePaths.identity.getHref(result.identity_id)}>{result.username}</Link>
+                      ) : (
+                        <span className="muted">
+                          deleted identity <code>{result.identity_id}</code>
+                        </span>
+                      )}
+                    </th>
+                    <td>{result.job ? <JobStateBadge state={result.job.state} /> : <span className="badge badge--warn">NOT_SENT</span>}</td>
+                    <td>{result.error ?? (result.job && ['FAILED_TO_SEND', 'REVOKED', 'EXPIRED'].includes(result.job.state) ? failureReason(result.job) : null) ?? <span className="muted">none</span>}</td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
           </section>
         )

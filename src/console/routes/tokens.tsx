@@ -13,6 +13,7 @@ import { useTokens } from '../features/tokens/api/list-tokens';
 import { useRevokeToken } from '../features/tokens/api/revoke-token';
 import { isConsoleApiError } from '../lib/console-error';
 import { useRealmId } from '../lib/realm';
+import { DataTable, RowAction } from '../components/data-table';
 
 /** `identities:read` belongs to `identities`, `scim:users:read` to `scim:users`, `openid` to itself. */
 export function scopeResource(scope: string): string {
@@ -193,54 +194,37 @@ function CreateTokenForm({
 
 function TokenTable({ tokens, onRevoke }: { tokens: TokenRow[]; onRevoke: (token: TokenRow) => void }) {
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="visually-hidden">API tokens</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Issued</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Ends with</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((token) => (
-            <tr key={token.id}>
-              <th scope="row" id={`token-${token.id}`}>
-                {token.display_name ?? <span className="muted">unnamed ({token.id})</span>}
-              </th>
-              <td>
-                <details className="details">
-                  <summary>
-                    {token.scopes.length} {token.scopes.length === 1 ? 'scope' : 'scopes'}
-                  </summary>
-                  <p className="scope-list">{token.scopes.join(' ')}</p>
-                </details>
-              </td>
-              <td>
-                <time dateTime={token.issue_time}>{formatDateTime(token.issue_time)}</time>
-              </td>
-              <td>
-                <time dateTime={token.expire_time}>{formatDateTime(token.expire_time)}</time>
-              </td>
-              <td>
-                <code>…{token.token_suffix}</code>
-              </td>
-              <td className="table__actions">
-                <button type="button" className="button button--secondary button--small" aria-describedby={`token-${token.id}`} onClick={() => onRevoke(token)}>
-                  Revoke
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="API tokens" columns={['Name', 'Scopes', 'Issued', 'Expires', 'Ends with']} actions>
+      {tokens.map((token) => (
+        <tr key={token.id}>
+          <th scope="row" id={`token-${token.id}`}>
+            {token.display_name ?? <span className="muted">unnamed ({token.id})</span>}
+          </th>
+          <td>
+            <details className="details">
+              <summary>
+                {token.scopes.length} {token.scopes.length === 1 ? 'scope' : 'scopes'}
+              </summary>
+              <p className="scope-list">{token.scopes.join(' ')}</p>
+            </details>
+          </td>
+          <td>
+            <time dateTime={token.issue_time}>{formatDateTime(token.issue_time)}</time>
+          </td>
+          <td>
+            <time dateTime={token.expire_time}>{formatDateTime(token.expire_time)}</time>
+          </td>
+          <td>
+            <code>…{token.token_suffix}</code>
+          </td>
+          <td className="table__actions">
+            <RowAction describedBy={`token-${token.id}`} onClick={() => onRevoke(token)}>
+              Revoke
+            </RowAction>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

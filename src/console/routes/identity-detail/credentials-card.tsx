@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { LoadError, Loading } from '../../components/query-state';
 import { useCredentials } from '../../features/credentials/api/list-credentials';
 import { useRevokeCredential } from '../../features/credentials/api/revoke-credential';
+import { DataTable, RowAction } from '../../components/data-table';
 
 /** The identity's credentials (the cloud side of its passkeys): state, created, key thumbprint; Revoke. */
 export function CredentialsCard({ realmId, identityId, onAddPasskey }: { realmId: string; identityId: string; onAddPasskey: () => void }) {
@@ -20,55 +21,37 @@ export function CredentialsCard({ realmId, identityId, onAddPasskey }: { realmId
   else if (credentials.data.length === 0) body = <p className="empty">No credentials yet. “Add a passkey” sends a binding link.</p>;
   else
     body = (
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">Credentials</caption>
-          <thead>
-            <tr>
-              <th scope="col">Credential</th>
-              <th scope="col">State</th>
-              <th scope="col">Created</th>
-              <th scope="col">Key thumbprint</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {credentials.data.map((credential) => (
-              <tr key={credential.id}>
-                <th scope="row" id={`credential-${credential.id}`}>
-                  <code>{credential.id}</code>
-                </th>
-                <td>
-                  <span className={credential.state === 'ACTIVE' ? 'badge badge--ok' : 'badge badge--warn'}>{credential.state}</span>
-                </td>
-                <td>
-                  <time dateTime={credential.create_time}>{formatDateTime(credential.create_time)}</time>
-                </td>
-                <td>
-                  <code className="thumbprint">{credential.jwk_thumbprint}</code>
-                </td>
-                <td className="table__actions">
-                  {credential.state === 'ACTIVE' && (
-                    <button
-                      type="button"
-                      className="button button--secondary button--small"
-                      aria-describedby={`credential-${credential.id}`}
-                      onClick={() => {
-                        revoke.reset();
-                        setConfirming(credential);
-                      }}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Credentials" columns={['Credential', 'State', 'Created', 'Key thumbprint']} actions>
+        {credentials.data.map((credential) => (
+          <tr key={credential.id}>
+            <th scope="row" id={`credential-${credential.id}`}>
+              <code>{credential.id}</code>
+            </th>
+            <td>
+              <span className={credential.state === 'ACTIVE' ? 'badge badge--ok' : 'badge badge--warn'}>{credential.state}</span>
+            </td>
+            <td>
+              <time dateTime={credential.create_time}>{formatDateTime(credential.create_time)}</time>
+            </td>
+            <td>
+              <code className="thumbprint">{credential.jwk_thumbprint}</code>
+            </td>
+            <td className="table__actions">
+              {credential.state === 'ACTIVE' && (
+                <RowAction
+                  describedBy={`credential-${credential.id}`}
+                  onClick={() => {
+                    revoke.reset();
+                    setConfirming(credential);
+                  }}
+                >
+                  Revoke
+                </RowAction>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     );
 
   return (

@@ -6,6 +6,7 @@ import { describeEmail, failureReason, JobStateBadge } from '../../components/jo
 import { LoadError, Loading } from '../../components/query-state';
 import { useJobs } from '../../features/jobs/api/list-jobs';
 import { useRevokeJob } from '../../features/jobs/api/revoke-job';
+import { DataTable, RowAction } from '../../components/data-table';
 
 /** The identity's binding jobs: delivery method, state, created, expires; Revoke while the link still works. */
 export function JobsCard({ realmId, identityId }: { realmId: string; identityId: string }) {
@@ -20,65 +21,45 @@ export function JobsCard({ realmId, identityId }: { realmId: string; identityId:
   else if (jobs.data.length === 0) body = <p className="empty">No binding jobs yet.</p>;
   else
     body = (
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">Binding jobs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">Delivery method</th>
-              <th scope="col">State</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Details</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
+      <DataTable caption="Binding jobs" columns={['Job', 'Delivery method', 'State', 'Created', 'Expires', 'Details']} actions>
+        {jobs.data.map((job) => {
+          const reason = failureReason(job);
+          return (
+            <tr key={job.id}>
+              <th scope="row" id={`job-${job.id}`}>
+                <code>{job.id}</code>
               </th>
+              <td>{job.delivery_method}</td>
+              <td>
+                <JobStateBadge state={job.state} />
+              </td>
+              <td>
+                <time dateTime={job.create_time}>{formatDateTime(job.create_time)}</time>
+              </td>
+              <td>
+                <time dateTime={job.expire_time}>{formatDateTime(job.expire_time)}</time>
+              </td>
+              <td className="table__details">
+                {job.email && <span>{describeEmail(job.email)} </span>}
+                {job.terminal && reason && job.state !== 'COMPLETE' && <span>{reason}</span>}
+              </td>
+              <td className="table__actions">
+                {!job.terminal && (
+                  <RowAction
+                    describedBy={`job-${job.id}`}
+                    onClick={() => {
+                      revoke.reset();
+                      setConfirming(job);
+                    }}
+                  >
+                    Revoke
+                  </RowAction>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {jobs.data.map((job) => {
-              const reason = failureReason(job);
-              return (
-                <tr key={job.id}>
-                  <th scope="row" id={`job-${job.id}`}>
-                    <code>{job.id}</code>
-                  </th>
-                  <td>{job.delivery_method}</td>
-                  <td>
-                    <JobStateBadge state={job.state} />
-                  </td>
-                  <td>
-                    <time dateTime={job.create_time}>{formatDateTime(job.create_time)}</time>
-                  </td>
-                  <td>
-                    <time dateTime={job.expire_time}>{formatDateTime(job.expire_time)}</time>
-                  </td>
-                  <td className="table__details">
-                    {job.email && <span>{describeEmail(job.email)} </span>}
-                    {job.terminal && reason && job.state !== 'COMPLETE' && <span>{reason}</span>}
-                  </td>
-                  <td className="table__actions">
-                    {!job.terminal && (
-                      <button
-                        type="button"
-                        className="button button--secondary button--small"
-                        aria-describedby={`job-${job.id}`}
-                        onClick={() => {
-                          revoke.reset();
-                          setConfirming(job);
-                        }}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     );
 
   return (
