@@ -3,7 +3,7 @@
  * running system (startBindery: cloud + app, temp DATA_DIR), with the real SDK:
  *
  * - gzip sizes of the app shell (index.html, its entry script and every asset it preloads or
- *   links) and of the SDK chunk (bi-embedded-*.js);
+ *   links) and of the SDK's file (bi-embedded-*.js, which the app serves as shipped);
  * - `/bind` time to ready: a fresh browser context (empty cache, empty IndexedDB) opens the
  *   `/bind?…` URL a person lands on from a fresh binding link (the cloud's 302 for the link,
  *   fetched with `Accept: text/html`); from navigation start to the DOM showing "Create
@@ -23,8 +23,13 @@
  * local CA (scripts/support/nss.ts), so the SDK's https fetch of the signing keys is real TLS.
  * The Chromium launch options (executable, args, HOME) are playwright.config.ts's own.
  *
+ * - the SDK alone, the reference for `/bind` ready: in the same browser, a bare page (a few
+ *   lines of HTML from a loopback server, nothing else) runs the SDK's shipped file as a classic
+ *   script, gzipped as the app serves it, and calls `Embedded.initialize()`; from navigation start
+ *   to `initialize()` resolving. It is what any page pays for the unmodified SDK on this machine.
+ *
  * Besides p50/p99/max of the three, the result breaks them down (p50): /bind's DOMContentLoaded,
- * when the SDK chunk finished downloading and the main thread's long tasks (the SDK's
+ * when the SDK's file finished downloading and the main thread's long tasks (the SDK's
  * evaluation and start), and sign-in's SDK part (click -> the page leaving for `/auth/callback`,
  * i.e. that navigation's start) and the rest (`/auth/callback` -> the signed-in page).
  *
@@ -34,6 +39,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -175,7 +182,7 @@ function bundleSizes(dist: string) {
   const shellTotal = shell.reduce((n, f) => n + f.gzip_bytes, 0) + gzipSync(html, { level: 9 }).length;
   const sdkFile = readdirSync(path.join(dist, 'assets')).find((f) => /^bi-embedded-.*\.js$/.test(f));
   const sdkGzip = sdkFile ? gz(sdkFile) : NaN;
-  console.log(`[browser] app shell (index.html + ${shell.length} assets): ${kB(shellTotal)} kB gzip (target <= 120 kB); SDK chunk ${sdkFile}: ${kB(sdkGzip)} kB gzip`);
+  console.log(`[browser] app shell (index.html + ${shell.length} assets): ${kB(shellTotal)} kB gzip (target <= 120 kB); SDK file ${sdkFile}: ${kB(sdkGzip)} kB gzip`);
   return { shell, shellTotal, sdkFile, sdkGzip };
 }
 
@@ -262,6 +269,40 @@ async function oneRun(browser: Browser, system: RunningSystem, api: ReturnType<t
   }
 }
 
+/**
+ * The reference for `/bind` ready: a loopback server whose only page runs the SDK's shipped file
+ * (gzipped, as the app serves it) as a classic script and initialises it. Nothing of the app.
+ */
+async function startSdkAlonePage(): Promise<{ url: string; server: Server }> {
+  const sdk = gzipSync(readFileSync(createRequire(import.meta.url).resolve('@beyondidentity/bi-sdk-js/dist/bi-embedded.js')));
+  const page =
+    '<!doctype html><title>SDK alone</title><script src="/sdk.js"></script>' +
+    "<script>embeddedsdk.Embedded.initialize({ allowedDomains: ['localhost'] }).then(" +
+    '() => { window.sdkReady = performance.now(); }, (e) => { window.sdkReady = -1; window.sdkError = String(e); });</script>';
+  const server = createServer((req, res) => {
+    if (req.url === '/sdk.js') res.writeHead(200, { 'content-type': 'text/javascript', 'content-encoding': 'gzip' }).end(sdk);
+    else if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://localhost:${(server.address() as { port: number }).port}/`, server };
+}
+
+/** One fresh context on the SDK-alone page: ms from navigation start to `initialize()` resolved. */
+async function sdkAloneRun(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(url, { timeout: STEP_TIMEOUT_MS });
+    const handle = await page.waitForFunction(() => (window as unknown as { sdkReady?: number }).sdkReady, null, { timeout: STEP_TIMEOUT_MS });
+    const ready = (await handle.jsonValue()) as number;
+    if (ready < 0) throw new Error(`initialize() failed: ${await page.evaluate(() => (window as unknown as { sdkError?: string }).sdkError)}`);
+    return ready;
+  } finally {
+    await context.close();
+  }
+}
+
 /** Where the page is and what its status and failure regions say, for error messages. */
 async function pageState(page: Page): Promise<string> {
   const text = await page
@@ -295,7 +336,9 @@ export async function main(): Promise<Record<string, unknown>> {
   let browser: Browser | undefined;
   let api: ReturnType<typeof managementApi> | undefined;
   const runs: RunFigures[] = [];
+  const sdkAlone: number[] = [];
   const failures: string[] = [];
+  const alonePage = await startSdkAlonePage();
   try {
     const launchOptions = await e2eLaunchOptions(browserHome);
     system = await startBindery();
@@ -314,6 +357,10 @@ export async function main(): Promise<Record<string, unknown>> {
             `sign-in ${round(figures.sign_in_ms, 0)} ms (SDK ${round(figures.sign_in_sdk_ms, 0)} ms)`,
         );
         if (!warmup) runs.push(figures);
+        // Interleaved with the /bind runs, so both see the same machine.
+        const alone = await sdkAloneRun(browser, alonePage.url);
+        if (!warmup) sdkAlone.push(alone);
+        console.log(`[browser] ${label}: the SDK alone, initialised ${round(alone, 0)} ms after navigation`);
       } catch (error) {
         const message = (error as Error).message.split('\n')[0]!;
         console.error(`[browser] ${label} failed: ${message}`);
@@ -331,6 +378,7 @@ export async function main(): Promise<Record<string, unknown>> {
       removeDir(system.dataDir);
     }
     removeDir(browserHome);
+    alonePage.server.close();
   }
   if (!existsSync(path.join(dist, 'index.html')) || readFileSync(path.join(dist, 'index.html'), 'utf8') !== builtIndex) {
     throw new Error('dist/ was rebuilt while the bench ran (another `vite build`); run the bench again');
@@ -347,7 +395,9 @@ export async function main(): Promise<Record<string, unknown>> {
   const bindReady = latencyStats(pick('bind_ready_ms'));
   const clickToBound = latencyStats(pick('click_to_bound_ms'));
   const signIn = latencyStats(pick('sign_in_ms'));
+  const alone = latencyStats(sdkAlone);
   console.log(`[browser] /bind ready: p50 ${bindReady.p50_ms} ms, p99 ${bindReady.p99_ms} ms (n ${bindReady.n}; target p50 < 1000 ms)`);
+  console.log(`[browser] the SDK alone (bare page, initialize() resolved): p50 ${alone.p50_ms} ms, p99 ${alone.p99_ms} ms (n ${alone.n}); /bind ready is ${round(bindReady.p50_ms - alone.p50_ms, 0)} ms more at p50`);
   console.log(`[browser] click -> passkey bound: p50 ${clickToBound.p50_ms} ms, p99 ${clickToBound.p99_ms} ms (n ${clickToBound.n})`);
   console.log(`[browser] sign-in (click -> signed-in page): p50 ${signIn.p50_ms} ms, p99 ${signIn.p99_ms} ms (n ${signIn.n})`);
 
@@ -356,7 +406,8 @@ export async function main(): Promise<Record<string, unknown>> {
       `production build (dist/) served by the real system, Chromium (playwright.config.ts launch options, headless), ` +
       `${WARMUP_RUNS} untimed warm-up run then ${RUNS} runs, each a new browser context (cold HTTP cache, empty IndexedDB), ` +
       'a new identity and RETURN binding job per run; times from in-page marks (performance.now / event.timeStamp). ' +
-      'gzip level 9 of dist/ files for the sizes.',
+      'gzip level 9 of dist/ files for the sizes. The SDK alone: after each run, a fresh context opens a bare loopback page ' +
+      "that runs the SDK's shipped file (gzipped) as a classic script and calls Embedded.initialize(); navigation start to its resolution.",
     bind_ready_ms: bindReady,
     bind_ready_breakdown_p50_ms: {
       dom_content_loaded: median('dom_content_loaded_ms'),
@@ -364,6 +415,8 @@ export async function main(): Promise<Record<string, unknown>> {
       longest_main_thread_task: median('longest_task_ms'),
       main_thread_long_tasks_total: median('long_tasks_total_ms'),
     },
+    sdk_alone_ready_ms: alone,
+    bind_ready_minus_sdk_alone_p50_ms: round(bindReady.p50_ms - alone.p50_ms, 1),
     sdk_chunk_over_http: { encoded_bytes: runs[0]?.sdk_chunk_encoded_bytes ?? null, decoded_bytes: runs[0]?.sdk_chunk_decoded_bytes ?? null },
     click_to_bound_ms: clickToBound,
     sign_in_ms: signIn,

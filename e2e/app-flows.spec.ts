@@ -3,6 +3,7 @@ import { AccountHome, EmailLinkPage, PasskeysPage, SignInPage, SignupPage } from
 import { BindPage } from './pages/bind-page';
 import { CloudApi } from './support/cloud-api';
 import { waitForEmail } from './support/inbox';
+import { expectShippedSdk, isSdkFile } from './support/shipped-sdk';
 
 // The app end to end, on the production build, in Chromium, with the real SDK,
 // the real local cloud (strict TLS for its signing keys) and real SMTP capture.
@@ -131,9 +132,11 @@ test('a new device asks for an email link, binds from the message, and ends sign
 
   const link = await test.step('the message arrives over SMTP', async () => (await waitForEmail(identity.email)).links[0]!);
 
-  await test.step('open it: the cloud redirects to /bind, the click binds, and sign-in follows', async () => {
+  await test.step('open it: the cloud redirects to /bind, which runs the SDK as shipped; the click binds, and sign-in follows', async () => {
     const bind = new BindPage(page);
+    const sdkFile = page.waitForResponse(isSdkFile);
     await bind.open(link);
+    await expectShippedSdk(await sdkFile);
     await bind.expectPreviewFor(identity.username);
     await bind.create();
     await bind.expectSuccessFor(identity.username);

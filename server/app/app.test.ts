@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger';
 import { buildApp } from './app';
@@ -253,5 +254,37 @@ describe('failure paths', () => {
     expect((await response.json()).error.code).toBe('cloud_unreachable');
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
     expect(Date.now() - started).toBeLessThan(8_000);
+  });
+
+  it('built files: gzip when accepted, cached for good when the name carries a content hash', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bindery-dist-'));
+    dirs.push(dist);
+    mkdirSync(join(dist, 'assets'));
+    const sdk = 'var embeddedsdk = 1;\n'.repeat(100);
+    writeFileSync(join(dist, 'assets', 'bi-embedded-CKD8Ityd.js'), sdk);
+    writeFileSync(join(dist, 'assets', 'bi-embedded-CKD8Ityd.js.gz'), gzipSync(sdk));
+    writeFileSync(join(dist, 'favicon.svg'), '<svg/>');
+    const t = setup(happy, dist);
+
+    const zipped = await t.app.request('/assets/bi-embedded-CKD8Ityd.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(zipped.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(sdk);
+
+    const plain = await t.app.request('/assets/bi-embedded-CKD8Ityd.js');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(sdk);
+
+    const icon = await t.app.request('/favicon.svg', { headers: { 'accept-encoding': 'gzip' } });
+    expect(icon.headers.get('cache-control')).toBeNull();
+    expect(await icon.text()).toBe('<svg/>');
+
+    // An old build's chunk is gone: 404, never the SPA's page (and never cached).
+    const gone = await t.app.request('/assets/app-Zz9Yy8Xx.js');
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get('cache-control')).toBe('no-store');
+    expect(gone.headers.get('content-type')).not.toMatch(/html/);
   });
 });

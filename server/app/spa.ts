@@ -3,15 +3,17 @@ import { join } from 'node:path';
 
 /** Client routes whose first act is to start the Beyond Identity SDK. */
 const SDK_ROUTES = new Set(['/bind', '/bi-authenticate', '/passkeys']);
+/** The SDK's own file, emitted as an asset (src/passkeys/sdk-script.ts). */
 const SDK_MODULE = 'node_modules/@beyondidentity/bi-sdk-js/dist/bi-embedded.js';
 
 /**
  * The SPA's `index.html` for a client route. On the routes that need the SDK
- * it also preloads the SDK's chunk, so the browser downloads its 6 MB while
- * the app shell boots instead of once the route's loader asks for it.
- * Measured with `npm run bench -- browser` (20 fresh contexts each): /bind
- * ready p50 1824 -> 1692 ms. A `modulepreload` (which also compiles early)
- * did no better: the time that remains is the SDK's own start.
+ * it also preloads the SDK's file, so the browser downloads (and parses) its
+ * 6 MB while the app shell boots instead of once the route's loader asks for
+ * it. Measured with `npm run bench -- browser` (20 fresh contexts each): /bind
+ * ready p50 1824 -> 1692 ms, when the SDK was still a bundled chunk. No
+ * `crossorigin`: the SDK runs as a classic script (src/passkeys/sdk-script.ts),
+ * and a preload is used only by a request of the same mode.
  * Undefined when the SPA is not built.
  */
 export function createSpaHtml(distDir: string) {
@@ -30,6 +32,6 @@ export function createSpaHtml(distDir: string) {
       return html;
     }
     if (!chunk || !/^assets\/[\w.-]+\.js$/.test(chunk)) return html;
-    return html.replace('</head>', `  <link rel="preload" as="script" crossorigin href="/${chunk}">\n  </head>`);
+    return html.replace('</head>', `  <link rel="preload" as="script" href="/${chunk}">\n  </head>`);
   };
 }

@@ -14,11 +14,14 @@ const sdk = vi.hoisted(() => ({
     authenticate: vi.fn(),
   },
 }));
-vi.mock('@beyondidentity/bi-sdk-js', () => ({ Embedded: { initialize: sdk.initialize } }));
+/** The SDK's script: its exports, or a failure to fetch it. */
+const script = vi.hoisted(() => ({ load: vi.fn() }));
+vi.mock('./sdk-script', () => ({ loadSdkScript: script.load }));
 
 beforeEach(() => {
   vi.resetModules();
   sdk.initialize.mockReset().mockResolvedValue(sdk.fake);
+  script.load.mockReset().mockResolvedValue({ Embedded: { initialize: sdk.initialize } });
   vi.stubGlobal('indexedDB', {});
   vi.stubGlobal('crypto', { subtle: {} });
 });
@@ -83,6 +86,24 @@ describe('getEmbedded', () => {
     fail = false;
     await expect(getEmbedded()).resolves.toBe(sdk.fake);
     expect(sdk.initialize).toHaveBeenCalledTimes(1);
+  });
+
+  it("forgets a script that did not load (initialize not called yet), so a retry works", async () => {
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
+    script.load.mockRejectedValueOnce(new Error('Failed to load /assets/bi-embedded-x.js'));
+    const { getEmbedded } = await freshModule();
+
+    await expect(getEmbedded()).rejects.toMatchObject({ code: 'sdk_load_failed' });
+    expect(sdk.initialize).not.toHaveBeenCalled();
+    await expect(getEmbedded()).resolves.toBe(sdk.fake);
+    expect(script.load).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a script that defines something other than the SDK', async () => {
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
+    script.load.mockResolvedValueOnce({ Embedded: {} });
+    const { getEmbedded } = await freshModule();
+    await expect(getEmbedded()).rejects.toMatchObject({ code: 'sdk_load_failed' });
   });
 
   it('keeps a failed initialize() (never initialises twice) and says a reload is needed', async () => {

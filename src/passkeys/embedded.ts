@@ -4,6 +4,7 @@ import { appConfigQueries } from '../lib/app-config';
 import { queryClient } from '../lib/query-client';
 import { assertBrowserSupport } from './browser-support';
 import { PasskeyError, toPasskeyError } from './passkey-error';
+import { loadSdkScript, type BiSdkModule } from './sdk-script';
 
 /** The one SDK instance of the page, shared by every caller (and both runs of a StrictMode effect). */
 let instance: Promise<Embedded> | undefined;
@@ -11,7 +12,7 @@ let instance: Promise<Embedded> | undefined;
 /**
  * The initialised Beyond Identity Embedded SDK.
  *
- * The first call downloads the SDK (its own lazy chunk, several MB with its WASM core), fetches
+ * The first call runs the SDK's script (several MB with its WASM core; see loadSdkScript), fetches
  * `allowed_domains` from `GET /api/config` and calls `Embedded.initialize()` once; every later
  * call gets the same promise. The SDK must be initialised only once per page: a second
  * initialisation corrupts its WASM core (bi-protocol.md).
@@ -43,7 +44,7 @@ async function load(state: { initializeCalled: boolean }): Promise<Embedded> {
   assertBrowserSupport();
 
   const [sdk, allowedDomains] = await Promise.all([
-    import('@beyondidentity/bi-sdk-js').catch((error: unknown) => {
+    loadSdkScript().catch((error: unknown) => {
       throw toPasskeyError(error, 'load');
     }),
     loadAllowedDomains(),
@@ -69,13 +70,9 @@ async function loadAllowedDomains(): Promise<string[]> {
   }
 }
 
-/**
- * The SDK ships as a webpack UMD (CommonJS) bundle; depending on the bundler's interop its
- * exports arrive as named exports or under `default`.
- */
-function resolveEmbedded(sdk: unknown): typeof Embedded {
-  const pick = (candidate: unknown) => (candidate as { Embedded?: typeof Embedded } | null | undefined)?.Embedded;
-  const embedded = pick(sdk) ?? pick((sdk as { default?: unknown }).default);
+/** The SDK's `Embedded` class, checked: its script may have been replaced by something else. */
+function resolveEmbedded(sdk: BiSdkModule): typeof Embedded {
+  const embedded = (sdk as Partial<BiSdkModule> | undefined)?.Embedded;
   if (typeof embedded?.initialize === 'function') return embedded;
   throw new PasskeyError('sdk_load_failed', 'The passkey software could not start in this browser.', {
     cause: new TypeError('@beyondidentity/bi-sdk-js does not export Embedded'),

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { assetCacheControl } from '../../lib/asset-cache';
 
 /**
  * The console page's Content-Security-Policy: everything from the cloud's own
@@ -60,8 +61,6 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** Vite's content-hashed file names (`console-BX3a9_kQ.js`): their content never changes, so they may be cached for good. */
-const HASHED = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 /** One plain file name: no directories, no dot files, so no path can leave the folder. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -91,7 +90,7 @@ export function consolePages(distDir: string) {
     asset(c: Context): Promise<Response> | Response {
       const name = c.req.param('file') ?? '';
       if (!SAFE_NAME.test(name)) return c.json({ code: 'not_found', message: 'not found' }, 404);
-      return sendFile(c, join(distDir, 'assets', name), HASHED.test(name) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return sendFile(c, join(distDir, 'assets', name), assetCacheControl(name));
     },
     favicon: (c: Context) => sendFile(c, join(distDir, 'favicon.svg'), 'public, max-age=86400'),
   };
