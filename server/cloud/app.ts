@@ -74,7 +74,7 @@ export function buildCloud(options: BuildCloudOptions) {
 
   app.notFound((c) => c.json({ code: 'not_found', message: 'not found' }, 404));
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    if (error instanceof ApiError) return c.json(error.toBody(), error.status, error.headers);
     // Never show internals: the body is generic, the log has the request id.
     options.log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error });
     return c.json(internalError().toBody(), 500);

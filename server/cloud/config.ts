@@ -16,6 +16,7 @@ const env = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   SMTP_CAPTURE_PORT: port.default(2525),
   MAIL_FROM: z.string().min(3).default('Bindery <no-reply@bindery.localhost>'),
+  BATCH_QUEUE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   // One HTTP process per core, up to two: see bench/results/summary.md for what each adds.
@@ -65,6 +66,7 @@ export function readCloudConfig(source: NodeJS.ProcessEnv = process.env): CloudR
     authBaseUrl: apiBaseUrl,
     appOrigin: new URL(e.APP_PUBLIC_URL ?? `http://localhost:${e.APP_PORT}`).origin,
     bindingTokenTtlSeconds: e.BINDING_TOKEN_TTL_SECONDS,
+    batchQueueLimit: e.BATCH_QUEUE_LIMIT,
     maxBodyBytes: 256 * 1024,
     mail: {
       smtpUrl: e.SMTP_URL,

@@ -27,6 +27,8 @@ export interface CloudConfig {
   maxBodyBytes: number;
   /** The https base that serves the signing keys (`jku`); the SDK fetches them only over https. */
   jwksBaseUrl: string;
+  /** How many batch jobs' emails a realm may have waiting at once (Beyond Identity: 1000). */
+  batchQueueLimit?: number;
 }
 
 export interface CloudDeps {

@@ -49,19 +49,22 @@ export class ApiError extends Error {
   readonly status: ErrorStatus;
   readonly code: ApiErrorCode;
   readonly details: ErrorDetail[] | undefined;
+  /** Response headers that belong to the refusal (e.g. `RateLimit-Remaining` on a 429). */
+  readonly headers: Record<string, string>;
 
   constructor(
     status: ErrorStatus,
     code: ApiErrorCode,
     message: string,
     details?: ErrorDetail[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.headers = options?.headers ?? {};
   }
 
   /** The JSON body sent to the client. */

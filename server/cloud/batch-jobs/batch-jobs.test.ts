@@ -121,6 +121,40 @@ describe('CreateBatchCredentialBindingJob', () => {
   });
 });
 
+describe("the realm's batch queue", () => {
+  it('refuses a batch that would overfill it with 429, writing nothing; room comes back as emails go out', async () => {
+    t = createTestCloud({ config: { batchQueueLimit: 3 } });
+    batchesPath = `${t.realmPath()}/batch-credential-binding-jobs`;
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await identity(`q${i}`));
+    // A single EMAIL job waits in the outbox too, but it is not in the batch queue.
+    const single = await t.post(`${t.realmPath()}/identities/${ids[3]}/credential-binding-jobs`, {
+      job: { delivery_method: 'EMAIL', authenticator_config_id: t.tenant.app.authenticator_config_id },
+    });
+    expect(single.status).toBe(200);
+
+    expect((await t.post(batchesPath, batchBody([ids[0]!, ids[1]!]))).status).toBe(200);
+    const before = { batches: count('batch_jobs'), jobs: count('binding_jobs'), outbox: count('outbox'), audit: count('audit_events') };
+
+    const full = await t.post(batchesPath, batchBody([ids[2]!, ids[3]!]));
+    expect(full.status).toBe(429);
+    expect(full.body).toEqual({ code: 'too_many_requests', message: 'Maximum queue sized reached. Maximum: 3 Current Total: 2 Overage: 1' });
+    expect(full.headers.get('ratelimit-limit')).toBe('3');
+    expect(full.headers.get('ratelimit-remaining')).toBe('1');
+    expect({ batches: count('batch_jobs'), jobs: count('binding_jobs'), outbox: count('outbox'), audit: count('audit_events') }).toEqual(before);
+
+    // What fits still goes in, up to the last place.
+    expect((await t.post(batchesPath, batchBody([ids[2]!]))).status).toBe(200);
+    const none = await t.post(batchesPath, batchBody([ids[3]!]));
+    expect(none.status).toBe(429);
+    expect(none.headers.get('ratelimit-remaining')).toBe('0');
+
+    // The mail worker sends the queued messages: the queue is empty again.
+    t.db.prepare(`UPDATE outbox SET state = 'sent', sealed_link = NULL`).run();
+    expect((await t.post(batchesPath, batchBody([ids[0]!, ids[1]!, ids[2]!]))).status).toBe(200);
+  });
+});
+
 describe('GetBatchCredentialBindingJob and ListBatchCredentialBindingJobResults', () => {
   it('answers 404 for an unknown batch', async () => {
     for (const path of [`${batchesPath}/${UNKNOWN_ID}`, `${batchesPath}/${UNKNOWN_ID}:listResults`]) {

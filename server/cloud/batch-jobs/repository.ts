@@ -13,6 +13,12 @@ interface BatchRow {
   update_time: string;
 }
 
+// The realm's batch queue: its batches' jobs whose email has not gone out
+// yet. Read from the queued messages (few), not from every batch job ever
+// made: CROSS JOIN keeps the outbox as the outer loop.
+export const BATCH_QUEUE_COUNT = `SELECT count(*) FROM outbox o CROSS JOIN binding_jobs j
+  WHERE o.state = 'queued' AND j.id = o.job_id AND j.realm_id = ? AND j.batch_id IS NOT NULL`;
+
 /** Batch credential binding jobs: one EMAIL job per identity, with per-identity errors. */
 export function createBatchJobRepository(db: Db) {
   const get = db.prepare(`SELECT * FROM batch_jobs WHERE id = ? AND realm_id = ?`);
@@ -21,7 +27,10 @@ export function createBatchJobRepository(db: Db) {
      VALUES (@id, @tenant_id, @realm_id, @identity_ids_json, @job_template_json, @state, @errors_json, @create_time, @update_time)`,
   );
   const finish = db.prepare(`UPDATE batch_jobs SET state = ?, errors_json = ?, update_time = ? WHERE id = ?`);
+  const queued = db.prepare(BATCH_QUEUE_COUNT).pluck();
   return {
+    /** How many of the realm's batch jobs wait for their email to be sent. */
+    queuedInRealm: (realmId: string) => queued.get(realmId) as number,
     get: (realmId: string, id: string) => toBatch(get.get(id, realmId) as BatchRow | undefined),
     insert(batch: BatchJob): void {
       insert.run({

@@ -34,7 +34,10 @@ export function consoleErrorHandler(log: Logger) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json({ code: error.code, message: error.message } satisfies ConsoleErrorBody, error.status);
     }
-    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.toBody(), error.status);
+    }
     const requestId = c.get('requestId') as string | undefined;
     log.error('console: unhandled error', { requestId, path: c.req.path, error });
     return c.json(

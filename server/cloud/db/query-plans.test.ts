@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BATCH_QUEUE_COUNT } from '../batch-jobs/repository';
 import { IDENTITY_SELECT } from '../identities/repository';
 import { openDb } from './open';
 
@@ -34,5 +35,11 @@ describe('query plan of the enrollment status', () => {
     const jobReads = detail.filter((line) => /SEARCH j /.test(line));
     expect(jobReads).toHaveLength(2);
     for (const line of jobReads) expect(line).toContain('INDEX binding_jobs_by_identity (realm_id=? AND identity_id=?)');
+  });
+});
+
+describe('query plan of the batch queue count', () => {
+  it('reads the queued messages, then each one job by id; never every batch job', () => {
+    expect(plan(BATCH_QUEUE_COUNT)).toBe('SEARCH o USING INDEX outbox_due (state=?) | SEARCH j USING INDEX sqlite_autoindex_binding_jobs_1 (id=?)');
   });
 });
