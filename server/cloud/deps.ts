@@ -45,8 +45,11 @@ export interface CloudDeps {
   onMailQueued: () => void;
   signingKeys: SigningKeys;
   /**
-   * Runs a write in the next group commit (see `createGroupCommit`); for the
-   * hot paths, where many requests write at once. Resolves once committed.
+   * Runs a write in the next group commit (see `createGroupCommit`). Every
+   * write a request makes goes here: besides batching the hot paths, a group
+   * commit that finds another HTTP worker holding the write lock retries on a
+   * timer, where a plain transaction would sleep in SQLite's busy handler and
+   * stall every request of its process. Resolves once committed.
    */
   write: GroupCommit;
 }

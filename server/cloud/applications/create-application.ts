@@ -11,8 +11,8 @@ export const createApplication = defineOperation({
   scope: 'applications:create',
   level: 'realm',
   body: createApplicationBody,
-  handle: ({ params, body, deps, principal, now }): Application =>
-    deps.db.transaction(() => {
+  handle: ({ params, body, deps, principal, now }): Promise<Application> =>
+    deps.write(() => {
       const input = body.application;
       if (input.authenticator_config_id) {
         found(deps.repos.authenticatorConfigs.get(params.realm_id!, input.authenticator_config_id), 'AuthenticatorConfig', input.authenticator_config_id);
@@ -47,5 +47,5 @@ export const createApplication = defineOperation({
       );
       const created = publicApplication(deps.repos.applications.get(app.realm_id, app.id)!);
       return secret ? { ...created, protocol_config: { ...created.protocol_config!, client_secret: secret } } : created;
-    })(),
+    }),
 });

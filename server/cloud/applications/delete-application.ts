@@ -8,7 +8,7 @@ export const deleteApplication = defineOperation({
   scope: 'applications:delete',
   level: 'realm',
   handle: ({ params, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const app = found(deps.repos.applications.get(params.realm_id!, params.application_id!), 'Application', params.application_id!);
       // The Management API application is managed by the cloud; deleting it
       // would lock every admin out of the tenant.
@@ -19,5 +19,5 @@ export const deleteApplication = defineOperation({
         now,
       );
       return undefined;
-    })(),
+    }),
 });

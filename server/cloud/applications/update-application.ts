@@ -11,7 +11,7 @@ export const updateApplication = defineOperation({
   level: 'realm',
   body: updateApplicationBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { applications, authenticatorConfigs, audit } = deps.repos;
       const current = found(applications.get(params.realm_id!, params.application_id!), 'Application', params.application_id!);
       const patch = body.application;
@@ -34,5 +34,5 @@ export const updateApplication = defineOperation({
         now,
       );
       return publicApplication(applications.get(current.realm_id, current.id)!);
-    })(),
+    }),
 });

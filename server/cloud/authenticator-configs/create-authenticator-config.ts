@@ -9,8 +9,8 @@ export const createAuthenticatorConfig = defineOperation({
   scope: 'authenticator-configs:create',
   level: 'realm',
   body: createAuthenticatorConfigBody,
-  handle: ({ params, body, deps, principal, now }): AuthenticatorConfig =>
-    deps.db.transaction(() => {
+  handle: ({ params, body, deps, principal, now }): Promise<AuthenticatorConfig> =>
+    deps.write(() => {
       const config: AuthenticatorConfig = {
         id: newId(),
         tenant_id: params.tenant_id!,
@@ -24,5 +24,5 @@ export const createAuthenticatorConfig = defineOperation({
         now,
       );
       return deps.repos.authenticatorConfigs.get(config.realm_id, config.id)!;
-    })(),
+    }),
 });

@@ -8,7 +8,7 @@ export const deleteAuthenticatorConfig = defineOperation({
   scope: 'authenticator-configs:delete',
   level: 'realm',
   handle: ({ params, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const id = params.authenticator_config_id!;
       const config = found(deps.repos.authenticatorConfigs.get(params.realm_id!, id), 'AuthenticatorConfig', id);
       // An application still pointing at it would lose its way to the SDK.
@@ -21,5 +21,5 @@ export const deleteAuthenticatorConfig = defineOperation({
         now,
       );
       return undefined;
-    })(),
+    }),
 });

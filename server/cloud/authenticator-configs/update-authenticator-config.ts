@@ -10,7 +10,7 @@ export const updateAuthenticatorConfig = defineOperation({
   level: 'realm',
   body: updateAuthenticatorConfigBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { authenticatorConfigs, audit } = deps.repos;
       const id = params.authenticator_config_id!;
       const current = found(authenticatorConfigs.get(params.realm_id!, id), 'AuthenticatorConfig', id);
@@ -28,5 +28,5 @@ export const updateAuthenticatorConfig = defineOperation({
         now,
       );
       return authenticatorConfigs.get(current.realm_id, id)!;
-    })(),
+    }),
 });

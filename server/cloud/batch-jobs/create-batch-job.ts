@@ -11,8 +11,8 @@ export const createBatchJob = defineOperation({
   scope: 'credential-binding-jobs:create',
   level: 'realm',
   body: createBatchJobBody,
-  handle: ({ params, body, deps, principal, now }): BatchJob =>
-    deps.db.transaction(() => {
+  handle: ({ params, body, deps, principal, now }): Promise<BatchJob> =>
+    deps.write(() => {
       const request = body.batch_credential_binding_job;
       const ids = request.identity_ids;
       const violations = ids.flatMap((id, index) => {
@@ -89,7 +89,7 @@ export const createBatchJob = defineOperation({
         now,
       );
       return batch;
-    })(),
+    }),
 });
 
 /** Beyond Identity's per-realm batch queue size. */

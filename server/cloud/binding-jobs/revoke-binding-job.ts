@@ -11,7 +11,7 @@ export const revokeBindingJob = defineOperation({
   level: 'realm',
   body: z.object({}),
   handle: ({ params, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { bindingJobs, audit } = deps.repos;
       const id = params.credential_binding_job_id!;
       const job = bindingJobs.get(params.realm_id!, id, now);
@@ -28,5 +28,5 @@ export const revokeBindingJob = defineOperation({
         );
       }
       return publicJob(bindingJobs.get(job.realm_id, id, now)!);
-    })(),
+    }),
 });

@@ -8,7 +8,7 @@ export const revokeCredential = defineOperation({
   scope: 'credentials:revoke',
   level: 'realm',
   handle: ({ params, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { credentials, audit } = deps.repos;
       const credential = found(
         credentials.get(params.realm_id!, params.identity_id!, params.credential_id!),
@@ -23,5 +23,5 @@ export const revokeCredential = defineOperation({
         );
       }
       return credentials.get(credential.realm_id, credential.identity_id, credential.id)!;
-    })(),
+    }),
 });

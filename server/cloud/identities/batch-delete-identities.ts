@@ -11,7 +11,7 @@ export const batchDeleteIdentities = defineOperation({
   level: 'realm',
   body: batchDeleteIdentitiesBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { identities, audit } = deps.repos;
       const realmId = params.realm_id!;
       // All or nothing, as the spec says: a repeated, malformed or unknown id
@@ -40,5 +40,5 @@ export const batchDeleteIdentities = defineOperation({
         );
       }
       return undefined;
-    })(),
+    }),
 });

@@ -12,7 +12,7 @@ export const createIdentity = defineOperation({
   level: 'realm',
   body: createIdentityBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { identities, audit } = deps.repos;
       const time = now.toISOString();
       const identity = {
@@ -36,5 +36,5 @@ export const createIdentity = defineOperation({
         now,
       );
       return identities.get(identity.realm_id, identity.id, now)!;
-    })(),
+    }),
 });

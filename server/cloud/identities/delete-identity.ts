@@ -8,7 +8,7 @@ export const deleteIdentity = defineOperation({
   scope: 'identities:delete',
   level: 'realm',
   handle: ({ params, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       // Its credentials and binding jobs go with it (ON DELETE CASCADE).
       if (!deps.repos.identities.remove(params.realm_id!, params.identity_id!)) throw notFound('Identity', params.identity_id!);
       deps.repos.audit.record(
@@ -16,5 +16,5 @@ export const deleteIdentity = defineOperation({
         now,
       );
       return undefined;
-    })(),
+    }),
 });

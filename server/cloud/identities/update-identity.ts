@@ -11,7 +11,7 @@ export const updateIdentity = defineOperation({
   level: 'realm',
   body: updateIdentityBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { identities, audit } = deps.repos;
       const current = found(identities.get(params.realm_id!, params.identity_id!, now), 'Identity', params.identity_id!);
       const patch = body.identity;
@@ -39,7 +39,7 @@ export const updateIdentity = defineOperation({
         now,
       );
       return identities.get(current.realm_id, current.id, now)!;
-    })(),
+    }),
 });
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -74,7 +74,7 @@ export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Respo
   if (payload.bi_non !== transaction.bi_nonce) return deny('nonce does not match the transaction', identity.id);
 
   const code = newSecret(32);
-  const granted = deps.db.transaction(() => {
+  const granted = await deps.write(() => {
     if (!deps.repos.oidc.useTransaction(transaction.id, now)) return false;
     deps.repos.oidc.insertCode({
       code_hash: hashSecret(code),
@@ -91,7 +91,7 @@ export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Respo
       now,
     );
     return true;
-  })();
+  });
   if (!granted) return deny('transaction used or expired', identity.id);
   return c.json({ type: 'allow', code, message: `Signed in as ${identity.traits.username}` });
 }

@@ -45,7 +45,7 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
 
   const lifetime = app.protocol_config?.token_configuration?.expires_after || DEFAULT_TOKEN_SECONDS;
   const accessToken = newSecret(32);
-  const used = deps.db.transaction(() => {
+  const used = await deps.write(() => {
     if (!deps.repos.oidc.useCode(codeHash, now)) return false;
     deps.repos.oidc.insertAccessToken({
       token_hash: hashSecret(accessToken),
@@ -57,7 +57,7 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
       create_time: now.toISOString(),
     });
     return true;
-  })();
+  });
   if (!used) throw new OAuthError(400, 'invalid_grant', 'authorization code already used or expired');
 
   const key = await deps.signingKeys.current(now);

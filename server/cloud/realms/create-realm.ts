@@ -10,7 +10,7 @@ export const createRealm = defineOperation({
   level: 'tenant',
   body: createRealmBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const time = now.toISOString();
       const realm = {
         id: newId(),
@@ -26,5 +26,5 @@ export const createRealm = defineOperation({
         now,
       );
       return realm;
-    })(),
+    }),
 });

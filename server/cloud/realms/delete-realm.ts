@@ -8,7 +8,7 @@ export const deleteRealm = defineOperation({
   scope: 'realms:delete',
   level: 'tenant',
   handle: ({ params, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { realms, themes, audit } = deps.repos;
       const realm = found(realms.get(params.tenant_id!, params.realm_id!), 'Realm', params.realm_id!);
       // Beyond Identity refuses to delete a realm that still holds resources.
@@ -20,5 +20,5 @@ export const deleteRealm = defineOperation({
         now,
       );
       return undefined;
-    })(),
+    }),
 });

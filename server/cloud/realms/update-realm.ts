@@ -10,7 +10,7 @@ export const updateRealm = defineOperation({
   level: 'tenant',
   body: updateRealmBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { realms, audit } = deps.repos;
       const realm = found(realms.get(params.tenant_id!, params.realm_id!), 'Realm', params.realm_id!);
       if (body.realm.display_name !== undefined) realms.update(realm.id, body.realm.display_name, now);
@@ -19,5 +19,5 @@ export const updateRealm = defineOperation({
         now,
       );
       return realms.get(realm.tenant_id, realm.id)!;
-    })(),
+    }),
 });

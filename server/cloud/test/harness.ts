@@ -32,8 +32,9 @@ export interface RequestOptions {
  * development tenant and a clock tests can move. Requests go through Hono's
  * `app.request`, the same code path as real sockets minus the socket.
  */
-export function createTestCloud(options: { config?: Partial<CloudConfig>; console?: ConsoleOptions } = {}) {
-  const db = openDb(':memory:');
+export function createTestCloud(options: { config?: Partial<CloudConfig>; console?: ConsoleOptions; dbFile?: string } = {}) {
+  // A file (tempDbFile) when a test needs other connections to the same database.
+  const db = openDb(options.dbFile ?? ':memory:');
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
   const config: CloudConfig = {

@@ -11,8 +11,8 @@ export const createTheme = defineOperation({
   scope: 'themes:create',
   level: 'realm',
   body: createThemeBody,
-  handle: ({ params, body, deps, principal, now }): Theme =>
-    deps.db.transaction(() => {
+  handle: ({ params, body, deps, principal, now }): Promise<Theme> =>
+    deps.write(() => {
       const { themes, audit } = deps.repos;
       // Each realm has a single theme.
       if (themes.getForRealm(params.realm_id!)) throw conflict('theme already exists for this realm');
@@ -33,5 +33,5 @@ export const createTheme = defineOperation({
         now,
       );
       return theme;
-    })(),
+    }),
 });

@@ -10,7 +10,7 @@ export const updateTheme = defineOperation({
   level: 'realm',
   body: updateThemeBody,
   handle: ({ params, body, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const { themes, audit } = deps.repos;
       const current = found(themes.get(params.realm_id!, params.theme_id!), 'Theme', params.theme_id!);
       const fields = Object.fromEntries(Object.entries(body.theme).filter(([, v]) => v !== undefined));
@@ -20,5 +20,5 @@ export const updateTheme = defineOperation({
         now,
       );
       return themes.get(current.realm_id, current.id!)!;
-    })(),
+    }),
 });

@@ -55,7 +55,7 @@ export async function issueToken(c: Context, deps: CloudDeps): Promise<Response>
     const lifetime = asked === null || Number(asked) === 0 ? maxLifetime : Math.min(Number(asked), maxLifetime);
 
     const now = deps.clock();
-    const issued = deps.db.transaction(() => {
+    const issued = await deps.write(() => {
       const token = deps.repos.tokens.issue({
         tenantId: app.tenant_id,
         realmId: app.realm_id,
@@ -70,7 +70,7 @@ export async function issueToken(c: Context, deps: CloudDeps): Promise<Response>
         now,
       );
       return token;
-    })();
+    });
     return c.json({
       access_token: issued.accessToken,
       token_type: 'Bearer',

@@ -8,7 +8,7 @@ export const revokeToken = defineOperation({
   scope: 'tokens:delete',
   level: 'realm',
   handle: ({ params, deps, principal, now }) =>
-    deps.db.transaction(() => {
+    deps.write(() => {
       const app = found(deps.repos.applications.get(params.realm_id!, params.application_id!), 'Application', params.application_id!);
       const token = deps.repos.tokens.get(app.id, params.token_id!);
       if (!token) throw notFound('Token', params.token_id!);
@@ -19,5 +19,5 @@ export const revokeToken = defineOperation({
         );
       }
       return undefined;
-    })(),
+    }),
 });
