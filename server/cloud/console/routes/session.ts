@@ -54,16 +54,18 @@ export function sessionRoutes(deps: CloudDeps, options: { limits: SignInLimits; 
       if (!admin || !ok) {
         if (admin) {
           // Audited only for a real admin: an unknown "username" may be a password typed in the wrong field.
-          deps.repos.audit.record(
-            { tenant_id: admin.tenant_id, actor: 'anonymous', action: 'console.sign_in_failed', resource_type: 'Admin', resource_id: admin.id, detail: { username: admin.username, ip } },
-            now,
+          await deps.write(() =>
+            deps.repos.audit.record(
+              { tenant_id: admin.tenant_id, actor: 'anonymous', action: 'console.sign_in_failed', resource_type: 'Admin', resource_id: admin.id, detail: { username: admin.username, ip } },
+              now,
+            ),
           );
         }
         deps.log.warn('console sign-in failed', { ip, known_username: Boolean(admin) });
         throw new ConsoleError(401, 'invalid_credentials', INVALID);
       }
       attempt.succeeded();
-      const started = deps.db.transaction(() => {
+      const started = await deps.write(() => {
         const session = startSession(c, deps, admin, now);
         repo.markSignedIn(admin.id, now);
         deps.repos.audit.record(
@@ -71,7 +73,7 @@ export function sessionRoutes(deps: CloudDeps, options: { limits: SignInLimits; 
           now,
         );
         return session;
-      })();
+      });
       return c.json(describe({ ...admin, last_sign_in_time: now.toISOString() }, started.csrfToken, started.expireTime));
     },
 
@@ -79,15 +81,15 @@ export function sessionRoutes(deps: CloudDeps, options: { limits: SignInLimits; 
       return c.json(describe(c.get('admin'), c.get('csrfToken'), c.get('sessionExpireTime')));
     },
 
-    signOut(c: Context<ConsoleEnv>): Response {
+    async signOut(c: Context<ConsoleEnv>): Promise<Response> {
       const admin = c.get('admin');
-      deps.db.transaction(() => {
+      await deps.write(() => {
         endSession(c, deps);
         deps.repos.audit.record(
           { tenant_id: admin.tenant_id, actor: `admin:${admin.username}`, action: 'console.sign_out', resource_type: 'Admin', resource_id: admin.id },
           deps.clock(),
         );
-      })();
+      });
       return c.body(null, 204);
     },
   };

@@ -65,7 +65,7 @@ export function tokenRoutes(deps: CloudDeps) {
       const lifetime = body.lifetime_seconds ?? maxLifetime;
       if (lifetime > maxLifetime) throw invalidField('lifetime_seconds', `must be at most ${maxLifetime}`);
       const now = deps.clock();
-      const issued = deps.db.transaction(() => {
+      const issued = await deps.write(() => {
         const token = deps.repos.tokens.issue({
           tenantId: app.tenant_id,
           realmId: app.realm_id,
@@ -80,7 +80,7 @@ export function tokenRoutes(deps: CloudDeps) {
           now,
         );
         return token;
-      })();
+      });
       const issuedAt = Math.floor(now.getTime() / 1000);
       return c.json({
         token: tokenRow({
