@@ -357,14 +357,20 @@ export async function main(): Promise<Record<string, unknown>> {
             `sign-in ${round(figures.sign_in_ms, 0)} ms (SDK ${round(figures.sign_in_sdk_ms, 0)} ms)`,
         );
         if (!warmup) runs.push(figures);
-        // Interleaved with the /bind runs, so both see the same machine.
+      } catch (error) {
+        const message = (error as Error).message.split('\n')[0]!;
+        console.error(`[browser] ${label} failed: ${message}`);
+        if (!warmup) failures.push(`${label}: ${message}`);
+      }
+      // Interleaved with the /bind runs, so both see the same machine.
+      try {
         const alone = await sdkAloneRun(browser, alonePage.url);
         if (!warmup) sdkAlone.push(alone);
         console.log(`[browser] ${label}: the SDK alone, initialised ${round(alone, 0)} ms after navigation`);
       } catch (error) {
         const message = (error as Error).message.split('\n')[0]!;
-        console.error(`[browser] ${label} failed: ${message}`);
-        if (!warmup) failures.push(`${label}: ${message}`);
+        console.error(`[browser] ${label} (the SDK alone) failed: ${message}`);
+        if (!warmup) failures.push(`${label} (the SDK alone): ${message}`);
       }
     }
   } catch (error) {

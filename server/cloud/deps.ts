@@ -45,11 +45,12 @@ export interface CloudDeps {
   onMailQueued: () => void;
   signingKeys: SigningKeys;
   /**
-   * Runs a write in the next group commit (see `createGroupCommit`). Every
-   * write a request makes goes here: besides batching the hot paths, a group
-   * commit that finds another HTTP worker holding the write lock retries on a
-   * timer, where a plain transaction would sleep in SQLite's busy handler and
-   * stall every request of its process. Resolves once committed.
+   * Runs a write in the next group commit (see `createGroupCommit`). The
+   * writes of requests go here (management API, binding protocol, sign-in,
+   * the console's session and tokens): besides batching the hot paths, a
+   * group commit that finds another HTTP worker holding the write lock
+   * retries on a timer, where a plain transaction would sleep in SQLite's busy
+   * handler and stall every request of its process. Resolves once committed.
    */
   write: GroupCommit;
 }

@@ -17,7 +17,7 @@ let instance: Promise<Embedded> | undefined;
  * call gets the same promise. The SDK must be initialised only once per page: a second
  * initialisation corrupts its WASM core (bi-protocol.md).
  *
- * A failure before `initialize()` was called (unsupported browser, the chunk or the config did
+ * A failure before `initialize()` was called (unsupported browser, the SDK's file or the config did
  * not load) is forgotten, so a later call tries again; a failed `initialize()` is kept, and the
  * error says a reload is needed.
  *

@@ -38,8 +38,9 @@ export function loadSdkScript(doc: Document = document): Promise<BiSdkModule> {
     script.async = true;
     script.onload = () => {
       const sdk = win?.embeddedsdk;
-      if (sdk) resolve(sdk);
-      else reject(new TypeError(`${sdkScriptUrl} ran but did not define the Beyond Identity SDK`));
+      if (sdk) return resolve(sdk);
+      script.remove();
+      reject(new TypeError(`${sdkScriptUrl} ran but did not define the Beyond Identity SDK`));
     };
     script.onerror = () => {
       script.remove();

@@ -143,6 +143,10 @@ describe("the realm's batch queue", () => {
     expect(full.headers.get('ratelimit-remaining')).toBe('1');
     expect({ batches: count('batch_jobs'), jobs: count('binding_jobs'), outbox: count('outbox'), audit: count('audit_events') }).toEqual(before);
 
+    // A bad template is still the template's error, full queue or not.
+    const badTemplate = await t.post(batchesPath, batchBody([ids[2]!, ids[3]!], { authenticator_config_id: 'fedcba9876543210' }), unlisted);
+    expect(badTemplate.status).toBe(404);
+
     // What fits still goes in, up to the last place.
     expect((await t.post(batchesPath, batchBody([ids[2]!]))).status).toBe(200);
     const none = await t.post(batchesPath, batchBody([ids[3]!]));

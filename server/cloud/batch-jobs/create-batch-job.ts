@@ -22,11 +22,6 @@ export const createBatchJob = defineOperation({
       });
       if (violations.length > 0) throw invalidParameters(violations);
 
-      // Counted and written in one transaction (the write lock is taken at
-      // BEGIN), so two batches at once cannot both fit into the last room.
-      const limit = deps.config.batchQueueLimit ?? BATCH_QUEUE_LIMIT;
-      const queued = deps.repos.batchJobs.queuedInRealm(params.realm_id!);
-      if (queued + ids.length > limit) throw batchQueueFull(limit, queued, ids.length);
 
       const time = now.toISOString();
       const template = {
@@ -44,6 +39,11 @@ export const createBatchJob = defineOperation({
         postBindingRedirectUri: template.post_binding_redirect_uri,
         fieldPrefix,
       });
+      // Counted and written in one transaction (the write lock is taken at
+      // BEGIN), so two batches at once cannot both fit into the last room.
+      const limit = deps.config.batchQueueLimit ?? BATCH_QUEUE_LIMIT;
+      const queued = deps.repos.batchJobs.queuedInRealm(params.realm_id!);
+      if (queued + ids.length > limit) throw batchQueueFull(limit, queued, ids.length);
       const batch: BatchJob = {
         id: newId(),
         tenant_id: params.tenant_id!,

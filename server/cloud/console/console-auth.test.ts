@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONSOLE_API_ROUTES, consoleErrorBody, type ConsoleRouteName } from '../../../contracts/console-api';
 import { devTenantSchema } from '../../../contracts/dev-tenant';
 import { newId } from '../../lib/ids';
@@ -153,11 +153,14 @@ describe('console authentication: signing in', () => {
     const caseOnly = await client.signIn(ADMIN.username, ADMIN.password.toUpperCase());
     expect(caseOnly.status).toBe(401);
 
-    const events = t.cloud.deps.repos.audit.list(t.tenant.tenant_id).filter((e) => e.action.startsWith('console.'));
-    expect(events.map((e) => [e.action, e.actor, e.resource_type, e.resource_id])).toEqual([
-      ['console.sign_in_failed', 'anonymous', 'Admin', admin.id],
-      ['console.sign_in_failed', 'anonymous', 'Admin', admin.id],
-    ]);
+    // Audited just after the answer: the answer does not wait for it (a real username must not answer slower).
+    await vi.waitFor(() => {
+      const events = t.cloud.deps.repos.audit.list(t.tenant.tenant_id).filter((e) => e.action.startsWith('console.'));
+      expect(events.map((e) => [e.action, e.actor, e.resource_type, e.resource_id])).toEqual([
+        ['console.sign_in_failed', 'anonymous', 'Admin', admin.id],
+        ['console.sign_in_failed', 'anonymous', 'Admin', admin.id],
+      ]);
+    });
     // The unknown username is not recorded anywhere (it may be a password typed in the wrong field).
     expect(JSON.stringify(t.db.prepare('SELECT * FROM audit_events').all())).not.toContain('nobody');
     expect(t.db.prepare('SELECT count(*) FROM console_sessions').pluck().get()).toBe(0);

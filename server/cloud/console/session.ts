@@ -111,7 +111,7 @@ export function requireSession(deps: CloudDeps): MiddlewareHandler<ConsoleEnv> {
     if (!found) throw noSession();
     const csrfToken = csrfTokenFor(sessionId!);
     if (!SAFE_METHODS.has(c.req.method) && !sameSecret(c.req.header(CSRF_HEADER), csrfToken)) throw badCsrf();
-    if (now.getTime() - Date.parse(found.session.last_seen_time) >= TOUCH_EVERY_MS) deps.repos.console.touchSession(found.idHash, now);
+    if (now.getTime() - Date.parse(found.session.last_seen_time) >= TOUCH_EVERY_MS) await deps.write(() => deps.repos.console.touchSession(found.idHash, now));
     c.set('admin', found.admin);
     c.set('sessionHash', found.idHash);
     c.set('csrfToken', csrfToken);

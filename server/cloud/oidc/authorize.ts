@@ -62,7 +62,7 @@ export async function authorize(c: Context, deps: CloudDeps): Promise<Response> 
     expire_time: new Date(now.getTime() + TRANSACTION_SECONDS * 1000).toISOString(),
     create_time: now.toISOString(),
   };
-  deps.repos.oidc.insertTransaction(transaction);
+  await deps.write(() => deps.repos.oidc.insertTransaction(transaction));
 
   const key = await deps.signingKeys.current(now);
   const iat = Math.floor(now.getTime() / 1000);

@@ -22,10 +22,12 @@ export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Respo
   const params = c.req.param() as Record<string, string>;
   const client = findClientApp(deps, params);
   c.header('Cache-Control', 'no-store');
-  const deny = (reason: string, identityId?: string) => {
-    deps.repos.audit.record(
-      { tenant_id: params.tenant_id ?? '', realm_id: params.realm_id ?? null, actor: 'passkey', action: 'sign_in.deny', resource_type: 'Application', resource_id: params.application_id ?? '', identity_id: identityId ?? null, detail: { reason } },
-      deps.clock(),
+  const deny = async (reason: string, identityId?: string) => {
+    await deps.write(() =>
+      deps.repos.audit.record(
+        { tenant_id: params.tenant_id ?? '', realm_id: params.realm_id ?? null, actor: 'passkey', action: 'sign_in.deny', resource_type: 'Application', resource_id: params.application_id ?? '', identity_id: identityId ?? null, detail: { reason } },
+        deps.clock(),
+      ),
     );
     deps.log.info('sign-in denied', { reason, application_id: params.application_id });
     return c.json({ type: 'deny' });
@@ -74,8 +76,13 @@ export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Respo
   if (payload.bi_non !== transaction.bi_nonce) return deny('nonce does not match the transaction', identity.id);
 
   const code = newSecret(32);
-  const granted = await deps.write(() => {
-    if (!deps.repos.oidc.useTransaction(transaction.id, now)) return false;
+  const refusal = await deps.write(() => {
+    // Checked again where the code is written: a revocation or suspension
+    // committed since the checks above (while the proof was verified, or
+    // earlier in this group commit) still refuses.
+    if (deps.repos.credentials.get(credential.realm_id, credential.identity_id, credential.id)?.state !== 'ACTIVE') return 'credential revoked';
+    if (deps.repos.identities.get(identity.realm_id, identity.id, now)?.status !== 'active') return 'identity suspended or deleted';
+    if (!deps.repos.oidc.useTransaction(transaction.id, now)) return 'transaction used or expired';
     deps.repos.oidc.insertCode({
       code_hash: hashSecret(code),
       transaction_id: transaction.id,
@@ -90,9 +97,9 @@ export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Respo
       { tenant_id: identity.tenant_id, realm_id: identity.realm_id, actor: 'passkey', action: 'sign_in.allow', resource_type: 'Credential', resource_id: credential.id, identity_id: identity.id, detail: { application_id: client.app.id } },
       now,
     );
-    return true;
+    return undefined;
   });
-  if (!granted) return deny('transaction used or expired', identity.id);
+  if (refusal) return deny(refusal, identity.id);
   return c.json({ type: 'allow', code, message: `Signed in as ${identity.traits.username}` });
 }
 

@@ -28,7 +28,7 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
   const record = deps.repos.oidc.getCode(codeHash);
   if (!record || record.application_id !== app.id) throw new OAuthError(400, 'invalid_grant', 'unknown authorization code');
   if (record.used_time) {
-    deps.repos.oidc.revokeTokensOfCode(codeHash, now);
+    await deps.write(() => deps.repos.oidc.revokeTokensOfCode(codeHash, now));
     throw new OAuthError(400, 'invalid_grant', 'authorization code already used');
   }
   if (record.expire_time <= now.toISOString()) throw new OAuthError(400, 'invalid_grant', 'authorization code expired');
@@ -45,8 +45,12 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
 
   const lifetime = app.protocol_config?.token_configuration?.expires_after || DEFAULT_TOKEN_SECONDS;
   const accessToken = newSecret(32);
-  const used = await deps.write(() => {
-    if (!deps.repos.oidc.useCode(codeHash, now)) return false;
+  const refusal = await deps.write(() => {
+    // Checked again where the token is written: a revocation or suspension
+    // committed since the checks above (earlier in this group commit) counts.
+    if (deps.repos.identities.get(app.realm_id, record.identity_id, now)?.status !== 'active') return 'the identity is suspended or no longer exists';
+    if (deps.repos.credentials.get(identity.realm_id, identity.id, record.credential_id)?.state !== 'ACTIVE') return 'the passkey has been revoked';
+    if (!deps.repos.oidc.useCode(codeHash, now)) return 'authorization code already used or expired';
     deps.repos.oidc.insertAccessToken({
       token_hash: hashSecret(accessToken),
       code_hash: codeHash,
@@ -56,9 +60,9 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
       expire_time: new Date(now.getTime() + lifetime * 1000).toISOString(),
       create_time: now.toISOString(),
     });
-    return true;
+    return undefined;
   });
-  if (!used) throw new OAuthError(400, 'invalid_grant', 'authorization code already used or expired');
+  if (refusal) throw new OAuthError(400, 'invalid_grant', refusal);
 
   const key = await deps.signingKeys.current(now);
   const iat = Math.floor(now.getTime() / 1000);
