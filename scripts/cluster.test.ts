@@ -97,6 +97,8 @@ describe('cloud HTTP workers', () => {
     expect(system.tail()).toMatch(/SIGTERM: shutting down/);
     expect(system.tail()).not.toMatch(/cloud worker died|channel error/);
     expect(workers.filter(alive)).toEqual([]);
+    // Stopped here already: only its data is left for afterEach's part.
+    rmSync(system.dataDir, { recursive: true, force: true });
     system = undefined;
   }, 120_000);
 
