@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JOB_SELECT } from '../server/cloud/binding-jobs/repository';
 import { IDENTITY_SELECT } from '../server/cloud/identities/repository';
-import { hashSecret, newId, newSecret } from '../server/lib/ids';
+import { hashSecret, newId, newSecret, newTimeOrderedId } from '../server/lib/ids';
 import type { RunningSystem } from '../scripts/support/system';
 import { runCeremonies, toCeremonies } from './bind-ceremony';
 import { cannon, jobRequests } from './job-creation';
@@ -30,7 +30,7 @@ const PLANS: Record<string, string> = {
   'jobs of one identity': `${JOB_SELECT} WHERE realm_id = ? AND identity_id = ? AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
   'jobs realm filter state=LINK_SENT page': `${JOB_SELECT} WHERE realm_id = ? AND (state = ? AND expire_time > @now) AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
   'jobs realm filter state=LINK_SENT count': `SELECT count(*) FROM binding_jobs WHERE realm_id = ? AND (state = ? AND expire_time > @now)`,
-  'job by binding token': `${JOB_SELECT} WHERE token_hash = @token_hash`,
+  'job of a binding link': `${JOB_SELECT} WHERE id = ?`,
 };
 
 function seed(dataDir: string, n: number): void {
@@ -43,13 +43,15 @@ function seed(dataDir: string, n: number): void {
   const now = new Date().toISOString();
   const expire = new Date(Date.now() + 7 * 86_400_000).toISOString();
   const states = ['LINK_SENT', 'LINK_SENT', 'LINK_OPENED', 'REVOKED', 'FAILED_TO_SEND'];
+  // Job ids as the cloud makes them (time-ordered), one millisecond apart so none repeats.
+  const start = Date.now() - n;
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const id = newId();
       const username = `seed${i}`;
       identity.run(id, tenant.tenant_id, tenant.realm_id, `Seed ${i}`, JSON.stringify({ type: 'traits_v0', username, primary_email_address: `${username}@example.com` }),
         username, username, `${username}@example.com`, now, now);
-      job.run(newId(), tenant.tenant_id, tenant.realm_id, id, i % 2 ? 'EMAIL' : 'RETURN', states[i % states.length], tenant.app.authenticator_config_id,
+      job.run(newTimeOrderedId(start + i), tenant.tenant_id, tenant.realm_id, id, i % 2 ? 'EMAIL' : 'RETURN', states[i % states.length], tenant.app.authenticator_config_id,
         hashSecret(newSecret(48)), expire, now, now);
     }
   })();
@@ -63,7 +65,6 @@ function queryPlans(dataDir: string): Record<string, string[]> {
   for (const [name, sql] of Object.entries(PLANS)) {
     const positional = (sql.match(/\?/g) ?? []).length;
     const named: Record<string, string> = {};
-    if (sql.includes('@token_hash')) named.token_hash = 'x';
     if (sql.includes('@now')) named.now = new Date().toISOString();
     const args = [...(Object.keys(named).length ? [named] : []), ...Array.from({ length: positional }, () => 'x')];
     const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestCloud, identityBody, type TestCloud } from '../test/harness';
+import { createBindingJobRepository, type NewBindingJob } from './repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNKNOWN_ID = '0123456789abcdef';
@@ -134,6 +135,45 @@ describe('CreateCredentialBindingJob', () => {
     expect(Date.parse(job.expire_time!) - Date.parse(job.create_time!)).toBe(60_000);
     tc.advance(61_000);
     expect((await tc.get(`${jobsPath(tc, id)}/${job.id}`)).body.state).toBe('EXPIRED');
+  });
+});
+
+describe('job ids', () => {
+  it('are 16 hex characters that start with the time of creation, so new jobs append to the id index', async () => {
+    const id = await identity(t, 'ann');
+    const before = Date.now();
+    const job = (await createJob(t, id)).credential_binding_job;
+    const after = Date.now();
+    expect(job.id).toMatch(/^[0-9a-f]{16}$/);
+    const millis = parseInt(job.id!.slice(0, 11), 16);
+    expect(millis).toBeGreaterThanOrEqual(before);
+    expect(millis).toBeLessThanOrEqual(after);
+  });
+
+  it('are drawn again when one is taken, a few times at most, and nothing is left of a failed insert', async () => {
+    const identityId = await identity(t, 'ann');
+    const record = (n: number): NewBindingJob => ({
+      tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id, identity_id: identityId, batch_id: null, delivery_method: 'RETURN',
+      state: 'LINK_SENT', post_binding_redirect_uri: null, authenticator_config_id: t.tenant.app.authenticator_config_id,
+      token_hash: String(n).repeat(64), expire_time: 'x', create_time: 'x', update_time: 'x',
+    });
+    const drawn: string[] = [];
+    const draw = (ids: string[]) => () => {
+      const id = ids.shift() ?? 'ffffffffffffffff';
+      drawn.push(id);
+      return id;
+    };
+    const repo = createBindingJobRepository(t.db, draw(['aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']));
+    expect(repo.insert(record(1))).toBe('aaaaaaaaaaaaaaaa');
+    expect(repo.insert(record(2))).toBe('bbbbbbbbbbbbbbbb');
+    expect(drawn).toEqual(['aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+
+    const stuck = createBindingJobRepository(t.db, () => 'aaaaaaaaaaaaaaaa');
+    expect(() => stuck.insert(record(3))).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }));
+    expect(jobRows(t).map((row) => [row.id, row.token_hash])).toEqual([
+      ['aaaaaaaaaaaaaaaa', '1'.repeat(64)],
+      ['bbbbbbbbbbbbbbbb', '2'.repeat(64)],
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { BindingJob, DeliveryMethod } from '../../../contracts/bi/binding-job';
 import { isHttpUrl } from '../../../contracts/bi/common';
 import { found, invalidField, unprocessable } from '../../lib/api-error';
-import { hashSecret, newId, newSecret } from '../../lib/ids';
+import { hashSecret, newSecret } from '../../lib/ids';
 import type { CloudDeps } from '../deps';
 import { seal } from '../mail/seal';
 import { insertedJob } from './repository';
@@ -40,9 +40,7 @@ export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, no
   // 384 random bits, URL-safe; only its hash is stored.
   const token = newSecret(48);
   const time = now.toISOString();
-  const id = newId();
   const record = {
-    id,
     tenant_id: input.tenantId,
     realm_id: input.realmId,
     identity_id: input.identityId,
@@ -56,7 +54,7 @@ export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, no
     create_time: time,
     update_time: time,
   };
-  bindingJobs.insert(record);
+  const id = bindingJobs.insert(record);
   audit.record(
     {
       tenant_id: input.tenantId, realm_id: input.realmId, actor: input.actor, action: 'credential_binding_job.create',
@@ -74,7 +72,7 @@ export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, no
     deps.repos.outbox.enqueue(id, identity.email!, seal(deps.secrets.sealKey, link), now);
     deps.onMailQueued();
   }
-  return { job: insertedJob(record), link };
+  return { job: insertedJob(id, record), link };
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { AuthenticatorConfigBody } from '../../../contracts/bi/authenticator-config';
 import type { BindingJob, BindingJobState, DeliveryMethod } from '../../../contracts/bi/binding-job';
 import type { IdentityStatus, TraitsV0 } from '../../../contracts/bi/identity';
+import { timingSafeEqual } from 'node:crypto';
 import { invalidField } from '../../lib/api-error';
+import { newTimeOrderedId } from '../../lib/ids';
 import { statementCache, type Db } from '../db/open';
 import type { FilterTerm } from '../http/filter';
 import { takePage, type PageOf, type PageRequest } from '../http/paging';
@@ -21,19 +23,19 @@ export const JOB_SELECT = `SELECT rowid AS seq, id, identity_id, realm_id, tenan
     state_reason, post_binding_redirect_uri, authenticator_config_id, expire_time, create_time, update_time
   FROM binding_jobs`;
 
-// The binding protocol's one read per request: the job a token belongs to,
-// with what deciding on it needs (its identity's status, its authenticator
+// The binding protocol's one read per request: the job its URL names, with
+// its token hash and what deciding on it needs (its identity's status, its authenticator
 // config). Three separate reads per call were a sixth of the bind ceremony's
 // CPU (profiled with `npm run bench:profile -- bind`).
 const SELECT_LINK = `SELECT j.rowid AS seq, j.id, j.identity_id, j.realm_id, j.tenant_id, j.credential_id, j.batch_id, j.delivery_method,
     CASE WHEN j.state IN ${PENDING} AND j.expire_time <= @now THEN 'EXPIRED' ELSE j.state END AS state,
     j.state_reason, j.post_binding_redirect_uri, j.authenticator_config_id, j.expire_time, j.create_time, j.update_time,
-    i.status AS identity_status, i.display_name AS identity_display_name, i.traits_json AS identity_traits_json, a.config_json
+    j.token_hash, i.status AS identity_status, i.display_name AS identity_display_name, i.traits_json AS identity_traits_json, a.config_json
   FROM binding_jobs j
   JOIN identities i ON i.id = j.identity_id
   LEFT JOIN authenticator_configs a ON a.id = j.authenticator_config_id AND a.realm_id = j.realm_id`;
 
-/** A binding job found by its token, with its identity's status and its authenticator config. */
+/** A binding job found by its id and token, with its identity's status and its authenticator config. */
 export interface BindingLinkRecord {
   job: StoredBindingJob;
   identityStatus: IdentityStatus;
@@ -61,7 +63,6 @@ interface JobRow {
 }
 
 export interface NewBindingJob {
-  id: string;
   tenant_id: string;
   realm_id: string;
   identity_id: string;
@@ -79,11 +80,16 @@ export interface NewBindingJob {
 /** A binding job plus what the API does not show: why it is in its state. */
 export type StoredBindingJob = BindingJob & { state_reason?: string };
 
-/** Credential binding jobs. Binding tokens are stored only as SHA-256 hashes. */
-export function createBindingJobRepository(db: Db) {
+/** How many times an insert draws a new id after a duplicate (1 in 2^20 within a millisecond). */
+const ID_ATTEMPTS = 5;
+
+/**
+ * Credential binding jobs. Binding tokens are stored only as SHA-256 hashes.
+ * `newJobId` is a seam for tests of the duplicate-id retry.
+ */
+export function createBindingJobRepository(db: Db, newJobId: () => string = () => newTimeOrderedId()) {
   const get = db.prepare(`${JOB_SELECT} WHERE id = @id AND realm_id = @realm_id`);
-  const byTokenHash = db.prepare(`${JOB_SELECT} WHERE token_hash = @token_hash`);
-  const linkByTokenHash = db.prepare(`${SELECT_LINK} WHERE j.token_hash = @token_hash`);
+  const linkById = db.prepare(`${SELECT_LINK} WHERE j.id = @id`);
   const byId = db.prepare(`${JOB_SELECT} WHERE id = @id`);
   // Single use: only a job still pending and unexpired at commit time completes.
   const complete = db.prepare(
@@ -118,20 +124,35 @@ export function createBindingJobRepository(db: Db) {
     get(realmId: string, id: string, now: Date): StoredBindingJob | undefined {
       return toJob(get.get({ id, realm_id: realmId, now: now.toISOString() }) as JobRow | undefined);
     },
-    insert: (job: NewBindingJob) => void insert.run(job),
+    /**
+     * Inserts a job under a new time-ordered id and answers the id. Ids are drawn until one is
+     * free: only a duplicate key is retried, inside the caller's transaction (a failed statement
+     * leaves nothing behind).
+     */
+    insert(job: NewBindingJob): string {
+      for (let attempt = 1; ; attempt++) {
+        const id = newJobId();
+        try {
+          insert.run({ ...job, id });
+          return id;
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' || attempt >= ID_ATTEMPTS) throw error;
+        }
+      }
+    },
     /** A job by id alone, for internal callers that got the id from the database. */
     getById(id: string, now: Date): StoredBindingJob | undefined {
       return toJob(byId.get({ id, now: now.toISOString() }) as JobRow | undefined);
     },
-    getByTokenHash(tokenHash: string, now: Date): StoredBindingJob | undefined {
-      return toJob(byTokenHash.get({ token_hash: tokenHash, now: now.toISOString() }) as JobRow | undefined);
-    },
-    /** The job a binding token belongs to, with its identity's status and authenticator config. */
-    getLinkByTokenHash(tokenHash: string, now: Date): BindingLinkRecord | undefined {
-      const row = linkByTokenHash.get({ token_hash: tokenHash, now: now.toISOString() }) as
-        | (JobRow & { identity_status: IdentityStatus; identity_display_name: string; identity_traits_json: string; config_json: string | null })
+    /**
+     * Job `id`, with its identity's status and authenticator config, when `tokenHash` is its
+     * binding token's hash; undefined otherwise, the same for an unknown job and a wrong token.
+     */
+    getLink(id: string, tokenHash: string, now: Date): BindingLinkRecord | undefined {
+      const row = linkById.get({ id, now: now.toISOString() }) as
+        | (JobRow & { token_hash: string; identity_status: IdentityStatus; identity_display_name: string; identity_traits_json: string; config_json: string | null })
         | undefined;
-      if (!row) return undefined;
+      if (!row || !sameHash(row.token_hash, tokenHash)) return undefined;
       return {
         job: toJob(row)!,
         identityStatus: row.identity_status,
@@ -196,8 +217,8 @@ function stateCondition(state: string): string {
 }
 
 /** The job a just-inserted record reads as (a new job is LINK_SENT and cannot have expired yet). */
-export function insertedJob(record: NewBindingJob): BindingJob {
-  return publicJob(toJob({ ...record, seq: 0, credential_id: null, state_reason: null })!);
+export function insertedJob(id: string, record: NewBindingJob): BindingJob {
+  return publicJob(toJob({ ...record, id, seq: 0, credential_id: null, state_reason: null })!);
 }
 
 function toJob(row: JobRow | undefined): StoredBindingJob | undefined {
@@ -227,3 +248,10 @@ export function publicJob(job: StoredBindingJob): BindingJob {
 }
 
 export type BindingJobRepository = ReturnType<typeof createBindingJobRepository>;
+
+/** Compares two hex SHA-256 hashes in constant time, so a guess learns nothing from timing. */
+function sameHash(stored: string, given: string): boolean {
+  const a = Buffer.from(stored, 'hex');
+  const b = Buffer.from(given, 'hex');
+  return a.length === 32 && b.length === 32 && timingSafeEqual(a, b);
+}

@@ -49,7 +49,7 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
     // concurrent binds on one token, only the first to commit finds the job
     // still pending; the others roll back their credential.
     if (!deps.repos.bindingJobs.complete(job.id, record.id, now)) {
-      const current = deps.repos.bindingJobs.getLinkByTokenHash(hashSecret(token), now);
+      const current = deps.repos.bindingJobs.getLink(job.id, hashSecret(token), now);
       throw bindingTokenError(problemWith(current) ?? 'used', job.id);
     }
     deps.repos.audit.record(

@@ -13,23 +13,22 @@ export interface BindingRequest {
 }
 
 /**
- * The job a binding token belongs to (with its identity's status and its
- * authenticator config), looked up by the token's hash and checked against
- * the ids in the path: a token only works on its own job's URL. Does not
- * judge the job's state: see `usableLink`.
+ * The job a binding-protocol URL names, when the token is that job's (with its
+ * identity's status and its authenticator config), and the URL's other ids are
+ * the job's too: a token only works on its own job's URL. Found by the job's id
+ * and the token's hash compared after (no index on the hash: see migration 9).
+ * Does not judge the job's state: see `usableLink`.
  */
 export function findBindingLink(
   deps: CloudDeps,
   path: { tenant_id?: string; realm_id?: string; identity_id?: string; job_id?: string },
   token: string | undefined,
 ): BindingLinkRecord | undefined {
-  if (!token) return undefined;
-  const link = deps.repos.bindingJobs.getLinkByTokenHash(hashSecret(token), deps.clock());
+  if (!token || !path.job_id) return undefined;
+  const link = deps.repos.bindingJobs.getLink(path.job_id, hashSecret(token), deps.clock());
   if (!link) return undefined;
   const { job } = link;
-  const matches =
-    job.tenant_id === path.tenant_id && job.realm_id === path.realm_id &&
-    job.identity_id === path.identity_id && job.id === path.job_id;
+  const matches = job.tenant_id === path.tenant_id && job.realm_id === path.realm_id && job.identity_id === path.identity_id;
   return matches ? link : undefined;
 }
 

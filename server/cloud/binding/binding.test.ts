@@ -142,6 +142,26 @@ describe('authenticator protocol', () => {
     expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw: good.raw }, auth(token))).status).toBe(200);
   });
 
+  it("finds a link by the job its URL names: a token works only on its own job's URL", async () => {
+    const ann = await returnJob('ann');
+    const bob = await returnJob('bob');
+    const annAgain = await t.post(`${t.realmPath()}/identities/${ann.identityId}/credential-binding-jobs`, {
+      job: { delivery_method: 'RETURN', authenticator_config_id: t.tenant.app.authenticator_config_id },
+    });
+    const jobPath = (identityId: string, jobId: string) => `${t.realmPath()}/identities/${identityId}/credential-binding-jobs/${jobId}`;
+    const status = async (path: string, token: string) => (await t.post(`${path}:getInfo`, undefined, auth(token))).status;
+    expect(await status(ann.jobPath, ann.token)).toBe(200);
+    // Bob's token on Ann's job, Ann's on her other job, Ann's job under Bob's identity, an unknown job.
+    expect(await status(ann.jobPath, bob.token)).toBe(404);
+    expect(await status(jobPath(ann.identityId, annAgain.body.credential_binding_job.id), ann.token)).toBe(404);
+    expect(await status(jobPath(bob.identityId, ann.jobId), ann.token)).toBe(404);
+    expect(await status(jobPath(ann.identityId, '0123456789abcdef'), ann.token)).toBe(404);
+    // One character off, the same length: still nothing.
+    const near = ann.token.slice(0, -1) + (ann.token.endsWith('A') ? 'B' : 'A');
+    expect(await status(ann.jobPath, near)).toBe(404);
+    expect(await status(ann.jobPath, ann.token)).toBe(200);
+  });
+
   it("refuses another realm's token on this realm's path", async () => {
     const other = t.otherRealm();
     const config = await t.post(`/v1/tenants/${t.tenant.tenant_id}/realms/${other.realmId}/authenticator-configs`,

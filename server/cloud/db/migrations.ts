@@ -325,4 +325,50 @@ export const migrations: readonly string[] = [
   -- every job creation and state change still had to update it.
   DROP INDEX binding_jobs_by_state;
   `,
+  /* 9: binding jobs without an index on the token hash (a table rebuild: see tableRebuilds) */ `
+  -- Every binding-protocol URL names its job, so a link is found by the job's
+  -- id and its token hash compared after (binding-jobs/repository.ts). The
+  -- UNIQUE index on token_hash was one more B-tree page written per job, at a
+  -- random place: with the id's, most of what a job creation wrote (bench/).
+  -- SQLite cannot drop a column constraint; the table is rebuilt, rowids kept
+  -- (lists page by rowid).
+  CREATE TABLE binding_jobs_new (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL REFERENCES realms(id),
+    identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+    batch_id TEXT REFERENCES batch_jobs(id),
+    delivery_method TEXT NOT NULL CHECK (delivery_method IN ('RETURN', 'EMAIL')),
+    state TEXT NOT NULL CHECK (state IN ('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED', 'COMPLETE', 'EXPIRED', 'FAILED_TO_SEND', 'REVOKED')),
+    state_reason TEXT,
+    credential_id TEXT REFERENCES credentials(id),
+    post_binding_redirect_uri TEXT,
+    authenticator_config_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    token_used_time TEXT,
+    expire_time TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    update_time TEXT NOT NULL
+  );
+  INSERT INTO binding_jobs_new (rowid, id, tenant_id, realm_id, identity_id, batch_id, delivery_method, state, state_reason,
+      credential_id, post_binding_redirect_uri, authenticator_config_id, token_hash, token_used_time, expire_time, create_time, update_time)
+    SELECT rowid, id, tenant_id, realm_id, identity_id, batch_id, delivery_method, state, state_reason,
+      credential_id, post_binding_redirect_uri, authenticator_config_id, token_hash, token_used_time, expire_time, create_time, update_time
+    FROM binding_jobs;
+  DROP TABLE binding_jobs;
+  ALTER TABLE binding_jobs_new RENAME TO binding_jobs;
+  CREATE INDEX binding_jobs_by_identity ON binding_jobs(realm_id, identity_id);
+  CREATE INDEX binding_jobs_by_batch ON binding_jobs(batch_id) WHERE batch_id IS NOT NULL;
+  CREATE INDEX binding_jobs_by_realm ON binding_jobs(realm_id);
+  CREATE INDEX binding_jobs_by_realm_state ON binding_jobs(realm_id, state);
+  `,
 ];
+
+/**
+ * The migrations (numbered from 1) that rebuild a table other tables refer
+ * to. They run with foreign keys off, as SQLite's documented procedure for
+ * schema changes requires: with them on, dropping the old table would delete,
+ * by cascade, the rows that refer to it (the outbox's, for binding_jobs).
+ * `migrate` checks every reference before such a migration commits.
+ */
+export const tableRebuilds: ReadonlySet<number> = new Set([9]);

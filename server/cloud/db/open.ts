@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrations } from './migrations';
+import { migrations, tableRebuilds } from './migrations';
 
 export type Db = Database.Database;
 
@@ -48,18 +48,34 @@ function writeTransactionsTakeTheLock(db: Db): void {
   }) as Db['transaction'];
 }
 
-/** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
+/**
+ * Applies every migration newer than `PRAGMA user_version`, each in its own transaction.
+ * Foreign keys are off while a table rebuild is pending (`tableRebuilds`): the pragma is a
+ * no-op inside a transaction, so it is set before; every reference is checked before commit.
+ */
 export function migrate(db: Db): void {
-  for (;;) {
-    const applied = db.transaction(() => {
-      // Read inside the write lock, so two processes never apply one migration twice.
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version >= migrations.length) return false;
-      db.exec(migrations[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-      return true;
-    })();
-    if (!applied) return;
+  const pending = (db.pragma('user_version', { simple: true }) as number) + 1;
+  const rebuilds = migrations.some((_, i) => i + 1 >= pending && tableRebuilds.has(i + 1));
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  if (rebuilds) db.pragma('foreign_keys = OFF');
+  try {
+    for (;;) {
+      const applied = db.transaction(() => {
+        // Read inside the write lock, so two processes never apply one migration twice.
+        const version = db.pragma('user_version', { simple: true }) as number;
+        if (version >= migrations.length) return false;
+        db.exec(migrations[version]!);
+        if (rebuilds) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${version + 1} broke ${broken.length} foreign key references`);
+        }
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })();
+      if (!applied) return;
+    }
+  } finally {
+    if (rebuilds) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
 }
 

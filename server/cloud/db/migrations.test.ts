@@ -1,0 +1,93 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrations, tableRebuilds } from './migrations';
+import { migrate, type Db } from './open';
+
+/** A database as migrations 1..`version` left it, with foreign keys on as the cloud runs. */
+function databaseAt(version: number): Db {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  for (const sql of migrations.slice(0, version)) db.exec(sql);
+  db.pragma(`user_version = ${version}`);
+  return db;
+}
+
+const JOB = `INSERT INTO binding_jobs (id, tenant_id, realm_id, identity_id, delivery_method, state, authenticator_config_id, token_hash, expire_time, create_time, update_time)
+  VALUES (?, 't', 'r', ?, 'EMAIL', 'LINK_SENT', 'c', ?, 'x', 'x', 'x')`;
+
+describe('migration 9: binding jobs without the token hash index', () => {
+  function before(): Db {
+    const db = databaseAt(8);
+    db.exec(`INSERT INTO tenants (id, display_name, create_time, update_time) VALUES ('t', 'T', 'x', 'x');
+      INSERT INTO realms (id, tenant_id, display_name, create_time, update_time) VALUES ('r', 't', 'R', 'x', 'x')`);
+    const identity = db.prepare(`INSERT INTO identities (id, tenant_id, realm_id, display_name, traits_json, username, username_key, create_time, update_time)
+      VALUES (?, 't', 'r', ?, '{}', ?, ?, 'x', 'x')`);
+    identity.run('i1', 'Ann', 'ann', 'ann');
+    identity.run('i2', 'Bob', 'bob', 'bob');
+    const job = db.prepare(JOB);
+    job.run('j1', 'i1', 'a'.repeat(64));
+    job.run('j2', 'i1', 'b'.repeat(64));
+    job.run('j3', 'i2', 'c'.repeat(64));
+    // A gap in the rowids: lists page by rowid, so they must survive the rebuild as they are.
+    db.prepare(`DELETE FROM binding_jobs WHERE id = 'j2'`).run();
+    db.prepare(`INSERT INTO outbox (id, job_id, recipient, state, next_attempt_time, create_time) VALUES ('o1', 'j1', 'ann@example.com', 'queued', 'x', 'x')`).run();
+    db.prepare(`INSERT INTO outbox (id, job_id, recipient, state, next_attempt_time, create_time) VALUES ('o3', 'j3', 'bob@example.com', 'queued', 'x', 'x')`).run();
+    return db;
+  }
+  const jobs = (db: Db) => db.prepare(`SELECT rowid, id, identity_id, token_hash FROM binding_jobs ORDER BY rowid`).all();
+  const outbox = (db: Db) => db.prepare(`SELECT id, job_id FROM outbox ORDER BY id`).all();
+
+  it('is a table rebuild, run with foreign keys off', () => {
+    expect(tableRebuilds.has(9)).toBe(true);
+  });
+
+  it('keeps every job with its rowid and every queued email, and drops only the token hash index', () => {
+    const db = before();
+    const jobsBefore = jobs(db);
+    const outboxBefore = outbox(db);
+    expect(db.prepare(`SELECT count(*) FROM binding_jobs WHERE token_hash = ?`).pluck().get('c'.repeat(64))).toBe(1);
+    migrate(db);
+
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(jobs(db)).toEqual(jobsBefore);
+    expect(jobsBefore).toEqual([
+      { rowid: 1, id: 'j1', identity_id: 'i1', token_hash: 'a'.repeat(64) },
+      { rowid: 3, id: 'j3', identity_id: 'i2', token_hash: 'c'.repeat(64) },
+    ]);
+    // With foreign keys on during the DROP, the cascade would have emptied the outbox.
+    expect(outbox(db)).toEqual(outboxBefore);
+    expect(outboxBefore).toHaveLength(2);
+
+    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'binding_jobs' ORDER BY name`).all() as { name: string; sql: string | null }[];
+    expect(indexes.map((i) => i.name)).toEqual([
+      'binding_jobs_by_batch', 'binding_jobs_by_identity', 'binding_jobs_by_realm', 'binding_jobs_by_realm_state', 'sqlite_autoindex_binding_jobs_1',
+    ]);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM binding_jobs WHERE token_hash = ?`).all('x') as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toEqual(['SCAN binding_jobs']);
+    db.close();
+  });
+
+  it('leaves foreign keys on and enforced: an unknown identity is refused, a deleted one takes its jobs and emails along', () => {
+    const db = before();
+    migrate(db);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare(JOB).run('j9', 'nobody', 'd'.repeat(64))).toThrow(/FOREIGN KEY/);
+    db.prepare(`DELETE FROM identities WHERE id = 'i1'`).run();
+    expect(jobs(db).map((j) => (j as { id: string }).id)).toEqual(['j3']);
+    expect(outbox(db)).toEqual([{ id: 'o3', job_id: 'j3' }]);
+    db.close();
+  });
+
+  it('does not commit a rebuild that would leave a reference broken', () => {
+    const db = before();
+    // A row that no longer has its parent: only possible with foreign keys off, as during the rebuild.
+    db.pragma('foreign_keys = OFF');
+    db.prepare(`INSERT INTO outbox (id, job_id, recipient, state, next_attempt_time, create_time) VALUES ('o9', 'gone', 'x@example.com', 'queued', 'x', 'x')`).run();
+    db.pragma('foreign_keys = ON');
+    expect(() => migrate(db)).toThrow(/migration 9 broke 1 foreign key references/);
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'binding_jobs'`).pluck().get()).toMatch(/token_hash TEXT NOT NULL UNIQUE/);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+});
