@@ -168,11 +168,21 @@ describe('job ids', () => {
     expect(repo.insert(record(2))).toBe('bbbbbbbbbbbbbbbb');
     expect(drawn).toEqual(['aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
 
-    const stuck = createBindingJobRepository(t.db, () => 'aaaaaaaaaaaaaaaa');
-    expect(() => stuck.insert(record(3))).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }));
+    // Inside a transaction, as the group commit runs it: the duplicate leaves the transaction usable.
+    const retried = createBindingJobRepository(t.db, draw(['bbbbbbbbbbbbbbbb', 'cccccccccccccccc']));
+    expect(t.db.transaction(() => retried.insert(record(3)))()).toBe('cccccccccccccccc');
+
+    let attempts = 0;
+    const stuck = createBindingJobRepository(t.db, () => {
+      attempts++;
+      return 'aaaaaaaaaaaaaaaa';
+    });
+    expect(() => stuck.insert(record(4))).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }));
+    expect(attempts).toBe(5);
     expect(jobRows(t).map((row) => [row.id, row.token_hash])).toEqual([
       ['aaaaaaaaaaaaaaaa', '1'.repeat(64)],
       ['bbbbbbbbbbbbbbbb', '2'.repeat(64)],
+      ['cccccccccccccccc', '3'.repeat(64)],
     ]);
   });
 });

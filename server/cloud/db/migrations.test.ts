@@ -37,10 +37,6 @@ describe('migration 9: binding jobs without the token hash index', () => {
   const jobs = (db: Db) => db.prepare(`SELECT rowid, id, identity_id, token_hash FROM binding_jobs ORDER BY rowid`).all();
   const outbox = (db: Db) => db.prepare(`SELECT id, job_id FROM outbox ORDER BY id`).all();
 
-  it('is a table rebuild, run with foreign keys off', () => {
-    expect(tableRebuilds.has(9)).toBe(true);
-  });
-
   it('keeps every job with its rowid and every queued email, and drops only the token hash index', () => {
     const db = before();
     const jobsBefore = jobs(db);
@@ -78,15 +74,43 @@ describe('migration 9: binding jobs without the token hash index', () => {
     db.close();
   });
 
-  it('does not commit a rebuild that would leave a reference broken', () => {
+  it('does not commit a rebuild that would break a reference, and tolerates one that was broken before', () => {
+    const stale = before();
+    // A row whose parent is gone: only possible with foreign keys off, as during a rebuild.
+    stale.pragma('foreign_keys = OFF');
+    stale.prepare(`INSERT INTO outbox (id, job_id, recipient, state, next_attempt_time, create_time) VALUES ('o9', 'gone', 'x@example.com', 'queued', 'x', 'x')`).run();
+    stale.pragma('foreign_keys = ON');
+    migrate(stale);
+    expect(stale.pragma('user_version', { simple: true })).toBe(migrations.length);
+    stale.close();
+
     const db = before();
-    // A row that no longer has its parent: only possible with foreign keys off, as during the rebuild.
-    db.pragma('foreign_keys = OFF');
-    db.prepare(`INSERT INTO outbox (id, job_id, recipient, state, next_attempt_time, create_time) VALUES ('o9', 'gone', 'x@example.com', 'queued', 'x', 'x')`).run();
-    db.pragma('foreign_keys = ON');
-    expect(() => migrate(db)).toThrow(/migration 9 broke 1 foreign key references/);
+    // A faulty rebuild that loses job j1: its queued email would lose its parent.
+    const list = migrations as string[];
+    const rebuild = list[8]!;
+    list[8] = rebuild.replace('    FROM binding_jobs;', "    FROM binding_jobs WHERE id <> 'j1';");
+    expect(list[8]).not.toBe(rebuild);
+    try {
+      expect(() => migrate(db)).toThrow(/migration 9 would break 1 foreign key references/);
+    } finally {
+      list[8] = rebuild;
+    }
     expect(db.pragma('user_version', { simple: true })).toBe(8);
     expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'binding_jobs'`).pluck().get()).toMatch(/token_hash TEXT NOT NULL UNIQUE/);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('turns foreign keys off for the rebuild only: the migrations before it still cascade', () => {
+    const db = databaseAt(0);
+    const seen: number[] = [];
+    const exec = db.exec.bind(db);
+    db.exec = (sql: string) => {
+      if (migrations.includes(sql)) seen.push(db.pragma('foreign_keys', { simple: true }) as number);
+      return exec(sql);
+    };
+    migrate(db);
+    expect(seen).toEqual(migrations.map((_, i) => (tableRebuilds.has(i + 1) ? 0 : 1)));
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     db.close();
   });

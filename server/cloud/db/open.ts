@@ -50,32 +50,38 @@ function writeTransactionsTakeTheLock(db: Db): void {
 
 /**
  * Applies every migration newer than `PRAGMA user_version`, each in its own transaction.
- * Foreign keys are off while a table rebuild is pending (`tableRebuilds`): the pragma is a
- * no-op inside a transaction, so it is set before; every reference is checked before commit.
+ * A table rebuild (`tableRebuilds`) runs with foreign keys off, and only it: the pragma is a
+ * no-op inside a transaction, so it is set before, and restored after. It must not commit
+ * more broken references than there were before it.
  */
 export function migrate(db: Db): void {
-  const pending = (db.pragma('user_version', { simple: true }) as number) + 1;
-  const rebuilds = migrations.some((_, i) => i + 1 >= pending && tableRebuilds.has(i + 1));
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
-  if (rebuilds) db.pragma('foreign_keys = OFF');
-  try {
-    for (;;) {
-      const applied = db.transaction(() => {
+  for (;;) {
+    // A guess, outside the write lock; checked again inside it.
+    const rebuild = tableRebuilds.has((db.pragma('user_version', { simple: true }) as number) + 1);
+    if (rebuild) db.pragma('foreign_keys = OFF');
+    try {
+      const outcome = db.transaction(() => {
         // Read inside the write lock, so two processes never apply one migration twice.
         const version = db.pragma('user_version', { simple: true }) as number;
-        if (version >= migrations.length) return false;
+        if (version >= migrations.length) return 'done';
+        // Another process migrated in between: this one is not the migration guessed.
+        if (tableRebuilds.has(version + 1) !== rebuild) return 'again';
+        const brokenBefore = rebuild ? (db.pragma('foreign_key_check') as unknown[]).length : 0;
         db.exec(migrations[version]!);
-        if (rebuilds) {
-          const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new Error(`migration ${version + 1} broke ${broken.length} foreign key references`);
+        if (rebuild) {
+          const broken = (db.pragma('foreign_key_check') as unknown[]).length;
+          if (broken > brokenBefore) {
+            throw new Error(`migration ${version + 1} would break ${broken - brokenBefore} foreign key references`);
+          }
         }
         db.pragma(`user_version = ${version + 1}`);
-        return true;
+        return 'applied';
       })();
-      if (!applied) return;
+      if (outcome === 'done') return;
+    } finally {
+      if (rebuild) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
-  } finally {
-    if (rebuilds) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
 }
 
