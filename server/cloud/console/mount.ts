@@ -35,7 +35,7 @@ type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
  * route but signing in needs a session; every change needs the CSRF token.
  */
 export function mountConsole(app: Hono<CloudEnv>, deps: CloudDeps, options: ConsoleOptions = {}): void {
-  const limits = createSignInLimits(deps.db, { ...DEFAULT_SIGN_IN_LIMITS, ...options.signInLimits }, deps.clock);
+  const limits = createSignInLimits(deps.db, deps.write, { ...DEFAULT_SIGN_IN_LIMITS, ...options.signInLimits }, deps.clock);
   const pages = consolePages(options.distDir ?? resolve('dist'));
 
   // One handler per contract route; the type makes a missing one a compile error.

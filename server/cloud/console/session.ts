@@ -85,7 +85,8 @@ export function resolveSession(deps: CloudDeps, sessionId: string | undefined, n
   if (!session) return undefined;
   const idleUntil = Date.parse(session.last_seen_time) + SESSION_IDLE_MS;
   if (Date.parse(session.expire_time) <= now.getTime() || idleUntil <= now.getTime()) {
-    deps.repos.console.deleteSession(idHash);
+    // Not awaited: the session is refused either way, and a read must not wait for the write lock.
+    deps.write(() => deps.repos.console.deleteSession(idHash)).catch((error: unknown) => deps.log.warn('console: expired session not deleted', { error }));
     return undefined;
   }
   const admin = deps.repos.console.adminById(session.admin_id);

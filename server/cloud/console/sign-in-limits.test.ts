@@ -1,39 +1,61 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../db/open';
+import { createGroupCommit } from '../db/group-commit';
+import { openDb, type Db } from '../db/open';
 import { tempDbFile } from '../test/temp-db';
-import { createSignInLimits, DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
+import { createSignInLimits, DEFAULT_SIGN_IN_LIMITS, type SignInLimitOptions } from './sign-in-limits';
+
+const limitsOn = (db: Db, options: SignInLimitOptions, clock: () => Date) => createSignInLimits(db, createGroupCommit(db), options, clock);
 
 describe('console sign-in limits', () => {
-  it('are shared by every process on the database: two workers together allow 5 guesses per username, not 10', () => {
+  it('are shared by every process on the database: two workers together allow 5 guesses per username, not 10', async () => {
     const { file } = tempDbFile();
     const now = new Date('2026-11-28T12:00:00Z');
     const clock = () => now;
-    const workerA = createSignInLimits(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
-    const workerB = createSignInLimits(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
+    const workerA = limitsOn(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
+    const workerB = limitsOn(openDb(file), DEFAULT_SIGN_IN_LIMITS, clock);
     for (let i = 0; i < 5; i++) {
       const limits = i % 2 === 0 ? workerA : workerB;
-      expect(limits.tryBegin(`10.0.0.${i}`, 'Admin')).not.toHaveProperty('retryAfter');
+      expect(await limits.tryBegin(`10.0.0.${i}`, 'Admin')).not.toHaveProperty('retryAfter');
     }
-    expect(workerA.tryBegin('10.0.0.9', 'admin')).toEqual({ retryAfter: 15 * 60 });
-    expect(workerB.tryBegin('10.0.0.9', 'ADMIN')).toEqual({ retryAfter: 15 * 60 });
-    expect(workerB.tryBegin('10.0.0.9', 'someone-else')).not.toHaveProperty('retryAfter');
+    expect(await workerA.tryBegin('10.0.0.9', 'admin')).toEqual({ retryAfter: 15 * 60 });
+    expect(await workerB.tryBegin('10.0.0.9', 'ADMIN')).toEqual({ retryAfter: 15 * 60 });
+    expect(await workerB.tryBegin('10.0.0.9', 'someone-else')).not.toHaveProperty('retryAfter');
   });
 
-  it('forgive a success: the username starts afresh, the address gets back only that attempt', () => {
+  it('forgive a success: the username starts afresh, the address gets back only that attempt', async () => {
     let now = new Date('2026-11-28T12:00:00Z');
-    const limits = createSignInLimits(openDb(tempDbFile().file), { ...DEFAULT_SIGN_IN_LIMITS, perIp: { limit: 3, windowMs: 60_000 } }, () => now);
-    const begin = (username: string) => {
-      const attempt = limits.tryBegin('10.0.0.1', username);
+    const db = openDb(tempDbFile().file);
+    const limits = limitsOn(db, { ...DEFAULT_SIGN_IN_LIMITS, perIp: { limit: 3, windowMs: 60_000 } }, () => now);
+    const begin = async (username: string) => {
+      const attempt = await limits.tryBegin('10.0.0.1', username);
       if ('retryAfter' in attempt) throw new Error(`refused for ${attempt.retryAfter} s`);
       return attempt;
     };
-    begin('ann');
-    begin('ann');
-    begin('ann').succeeded();
+    await begin('ann');
+    await begin('ann');
+    const third = await begin('ann');
+    db.transaction(() => third.succeeded())();
     // The address has 2 of its 3 counted (one forgiven); the username none.
-    begin('bob');
-    expect(limits.tryBegin('10.0.0.1', 'carol')).toEqual({ retryAfter: 60 });
+    await begin('bob');
+    expect(await limits.tryBegin('10.0.0.1', 'carol')).toEqual({ retryAfter: 60 });
     now = new Date(now.getTime() + 60_001);
-    expect(limits.tryBegin('10.0.0.1', 'carol')).not.toHaveProperty('retryAfter');
+    expect(await limits.tryBegin('10.0.0.1', 'carol')).not.toHaveProperty('retryAfter');
+  });
+
+  it('count an attempt while another process holds the write lock, without stalling the event loop', async () => {
+    const { file } = tempDbFile();
+    const limits = limitsOn(openDb(file), DEFAULT_SIGN_IN_LIMITS, () => new Date('2026-11-28T12:00:00Z'));
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    // A sleeping wait would never see this timer fire, and would fail after the 5 s busy timeout.
+    setTimeout(() => other.prepare('ROLLBACK').run(), 150);
+    const attempt = await limits.tryBegin('10.0.0.1', 'admin');
+    clearInterval(ticker);
+    other.close();
+    expect(attempt).not.toHaveProperty('retryAfter');
+    expect(ticks).toBeGreaterThan(10);
   });
 });

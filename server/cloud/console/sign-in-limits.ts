@@ -1,3 +1,4 @@
+import type { GroupCommit } from '../db/group-commit';
 import type { Db } from '../db/open';
 
 /**
@@ -57,7 +58,12 @@ function createWindow(db: Db, scope: 'username' | 'ip', options: { limit: number
   };
 }
 
-export function createSignInLimits(db: Db, options: SignInLimitOptions, clock: () => Date) {
+/**
+ * `write` is the process's group commit (`deps.write`): with CLOUD_WORKERS > 1
+ * another worker may hold SQLite's write lock, and a plain transaction would
+ * wait for it in SQLite's busy handler, which sleeps the whole process.
+ */
+export function createSignInLimits(db: Db, write: GroupCommit, options: SignInLimitOptions, clock: () => Date) {
   const byUser = createWindow(db, 'username', options.perUsername, clock);
   const byIp = createWindow(db, 'ip', options.perIp, clock);
   let running = 0;
@@ -68,10 +74,12 @@ export function createSignInLimits(db: Db, options: SignInLimitOptions, clock: (
      * Checks the limits and, when they allow it, counts an attempt (a failure
      * until `succeeded`), in one write transaction: two HTTP workers cannot both
      * see the fifth guess as allowed. `retryAfter` seconds when refused.
+     * `succeeded` writes: call it inside a write (the one that starts the
+     * session, so that the two commit together).
      */
-    tryBegin(ip: string, username: string): { retryAfter: number } | { succeeded(): void } {
+    tryBegin(ip: string, username: string): Promise<{ retryAfter: number } | { succeeded(): void }> {
       const user = username.toLowerCase();
-      return db.transaction(() => {
+      return write(() => {
         const retryAfter = Math.max(byUser.retryAfter(user), byIp.retryAfter(ip));
         if (retryAfter > 0) return { retryAfter };
         byUser.add(user);
@@ -83,7 +91,7 @@ export function createSignInLimits(db: Db, options: SignInLimitOptions, clock: (
             byIp.remove(atIp);
           },
         };
-      })();
+      });
     },
     /**
      * Runs `task` (a password hash) when a slot is free. Undefined, at once,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCloud } from '../app';
@@ -146,6 +147,46 @@ describe('EMAIL delivery', () => {
     cloudWithMail({ dbFile, sealKey, smtpPort: inbox.port, seed: false });
     const message = await inbox.waitFor((m) => m.to.includes('fay@example.com'));
     expect(message.links[0]).toContain(`/credential-binding-jobs/${job.id}:invokeAuthenticator?token=`);
+  });
+});
+
+describe('EMAIL delivery while another process holds the write lock', () => {
+  // With CLOUD_WORKERS > 1 the mail worker runs in the primary while HTTP
+  // workers write. Its claims and marks go through the group commit, which
+  // retries on a timer; a plain transaction would sleep in SQLite's busy
+  // handler, and the timer below that releases the lock would never fire
+  // until the 5 s busy timeout gave up (server/cloud/http/write-lock.test.ts).
+  it('claims, sends and marks the message without stalling the event loop', async () => {
+    const dbFile = tempDb();
+    const sealKey = Buffer.alloc(32, 6);
+    const first = cloudWithMail({ dbFile, sealKey });
+    const { job } = await emailJob(first.cloud, first.tenant!, 'gus');
+    first.db.close();
+
+    const inbox = await capture();
+    const second = cloudWithMail({ dbFile, sealKey, seed: false });
+    const other = new Database(dbFile);
+    other.prepare('BEGIN IMMEDIATE').run();
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      longestGap = Math.max(longestGap, performance.now() - last);
+      last = performance.now();
+    }, 5);
+    const released = new Promise((resolve) => setTimeout(() => resolve(other.prepare('ROLLBACK').run()), 300));
+    cleanups.push(() => (clearInterval(ticker), other.close()));
+
+    const transport = createTransport({ host: '127.0.0.1', port: inbox.port, secure: false });
+    const worker = createMailWorker(second.cloud.deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: 3, retryBaseMs: 20, pollMs: 50 });
+    worker.start();
+    cleanups.push(async () => (await worker.stop(), transport.close()));
+    // While the lock is held, nothing is claimed yet.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(second.db.prepare('SELECT state, lease_until FROM outbox WHERE job_id = ?').get(job.id)).toEqual({ state: 'queued', lease_until: null });
+    await released;
+    await inbox.waitFor((m) => m.to.includes('gus@example.com'), 3000);
+    await expect.poll(() => second.db.prepare('SELECT state FROM outbox WHERE job_id = ?').pluck().get(job.id)).toBe('sent');
+    expect(longestGap).toBeLessThan(250);
   });
 });
 

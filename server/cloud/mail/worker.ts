@@ -24,6 +24,11 @@ export interface MailWorkerOptions {
  * with the SMTP error as its recorded reason. Delivery is at least once: a
  * crash between the SMTP "250 OK" and the commit that marks the row sent
  * sends that message again after the restart.
+ *
+ * Its writes go through the group commit (`deps.write`), like a request's:
+ * with CLOUD_WORKERS > 1 an HTTP worker may hold SQLite's write lock, and a
+ * plain transaction would wait for it in SQLite's busy handler, which sleeps
+ * the whole process (the primary: the SMTP capture and the https listener).
  */
 export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
   const outbox = deps.repos.outbox;
@@ -39,7 +44,7 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
     const job = deps.repos.bindingJobs.getById(row.job_id, now);
     // A job revoked, expired or deleted before its email went out must not be mailed.
     if (!job || !['LINK_SENT', 'REQUEST_DELIVERED'].includes(job.state) || !row.sealed_link) {
-      outbox.end(row.id, 'cancelled', `job is ${job?.state ?? 'gone'}`, false);
+      await deps.write(() => outbox.end(row.id, 'cancelled', `job is ${job?.state ?? 'gone'}`, false));
       return;
     }
     const identity = deps.repos.identities.get(job.realm_id, job.identity_id, now);
@@ -52,34 +57,40 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
         expireTime: job.expire_time,
       });
       await options.transport.sendMail({ from: options.from, to: row.recipient, ...message });
-      outbox.markSent(row.id, deps.clock());
     } catch (error) {
       const reason = describe(error);
       const attempt = row.attempts + 1;
       if (attempt < options.maxAttempts) {
         const delay = Math.min(options.retryBaseMs * 2 ** (attempt - 1), 5 * 60_000);
-        outbox.markRetry(row.id, reason, new Date(deps.clock().getTime() + delay));
+        await deps.write(() => outbox.markRetry(row.id, reason, new Date(deps.clock().getTime() + delay)));
         deps.log.warn('binding email failed; will retry', { job_id: job.id, attempt, reason });
         return;
       }
       const failedAt = deps.clock();
-      deps.db.transaction(() => {
+      await deps.write(() => {
         outbox.end(row.id, 'failed', reason, true);
         deps.repos.bindingJobs.setState(job.id, 'FAILED_TO_SEND', failedAt, `email could not be sent: ${reason}`);
         deps.repos.audit.record(
           { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'mail', action: 'credential_binding_job.send_failed', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id, detail: { reason, attempts: attempt } },
           failedAt,
         );
-      })();
+      });
       deps.log.error('binding email failed for good', { job_id: job.id, attempts: attempt, reason });
+      return;
     }
+    // Outside the try: a failed commit here is not an SMTP failure, and must not count as one
+    // (the lease runs out and the message goes again: at least once).
+    await deps.write(() => outbox.markSent(row.id, deps.clock()));
   }
 
   async function drain(): Promise<void> {
     for (;;) {
       again = false;
-      const rows = outbox.claimDue(deps.clock(), concurrency, 60_000);
-      if (rows.length > 0) await Promise.all(rows.map(sendOne));
+      const rows = await deps.write(() => outbox.claimDue(deps.clock(), concurrency, 60_000));
+      // Settled, not all: `stop()` waits for every message in flight, even after one failed to commit.
+      for (const outcome of await Promise.allSettled(rows.map(sendOne))) {
+        if (outcome.status === 'rejected') deps.log.error('mail worker error', { error: outcome.reason });
+      }
       if (stopped || (rows.length === 0 && !again)) return;
     }
   }

@@ -41,7 +41,7 @@ export function sessionRoutes(deps: CloudDeps, options: { limits: SignInLimits; 
       c.header('Cache-Control', 'no-store');
       const body = await readJsonBody(c, signInRequest);
       const ip = peerAddress(c);
-      const attempt = options.limits.tryBegin(ip, body.username);
+      const attempt = await options.limits.tryBegin(ip, body.username);
       if ('retryAfter' in attempt) {
         deps.log.warn('console sign-in refused: too many failures', { ip, retry_after: attempt.retryAfter });
         throw tooMany(attempt.retryAfter);
@@ -67,8 +67,8 @@ export function sessionRoutes(deps: CloudDeps, options: { limits: SignInLimits; 
         deps.log.warn('console sign-in failed', { ip, known_username: Boolean(admin) });
         throw new ConsoleError(401, 'invalid_credentials', INVALID);
       }
-      attempt.succeeded();
       const started = await deps.write(() => {
+        attempt.succeeded();
         const session = startSession(c, deps, admin, now);
         repo.markSignedIn(admin.id, now);
         deps.repos.audit.record(
