@@ -25,6 +25,8 @@ describe('ids and secrets', () => {
     // Later ids sort after earlier ones, as text, which is how SQLite orders the key.
     const later = [at - 1, at, at + 1, at + 1_000, Date.UTC(2500, 0, 1)].map((t) => newTimeOrderedId(t));
     expect([...later].sort()).toEqual(later);
+    // A time that does not fit the 11 digits (or is no time at all) is refused, not turned into a malformed id.
+    for (const bad of [Number.NaN, -1, 16 ** 11, 1.5]) expect(() => newTimeOrderedId(bad)).toThrow(RangeError);
   });
 
   it('hashes secrets with SHA-256, hex', () => {

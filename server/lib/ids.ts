@@ -39,6 +39,7 @@ export function newId(): string {
  * shows each job's `create_time` anyway.
  */
 export function newTimeOrderedId(now: number = Date.now()): string {
+  if (!Number.isInteger(now) || now < 0 || now >= 16 ** 11) throw new RangeError(`no time-ordered id for time ${now}`);
   return now.toString(16).padStart(11, '0') + random(3, 'hex').slice(1);
 }
 

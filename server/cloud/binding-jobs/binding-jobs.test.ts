@@ -148,6 +148,15 @@ describe('job ids', () => {
     const millis = parseInt(job.id!.slice(0, 11), 16);
     expect(millis).toBeGreaterThanOrEqual(before);
     expect(millis).toBeLessThanOrEqual(after);
+    expect(millis).toBe(Date.parse(job.create_time!));
+  });
+
+  it("take their time from the cloud's clock, the one that sets create_time", async () => {
+    const tc = createTestCloud();
+    const id = await identity(tc, 'ben');
+    tc.advance(3 * 24 * 3600_000);
+    const job = (await createJob(tc, id)).credential_binding_job;
+    expect(parseInt(job.id!.slice(0, 11), 16)).toBe(Date.parse(job.create_time!));
   });
 
   it('are drawn again when one is taken, a few times at most, and nothing is left of a failed insert', async () => {
@@ -155,7 +164,7 @@ describe('job ids', () => {
     const record = (n: number): NewBindingJob => ({
       tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id, identity_id: identityId, batch_id: null, delivery_method: 'RETURN',
       state: 'LINK_SENT', post_binding_redirect_uri: null, authenticator_config_id: t.tenant.app.authenticator_config_id,
-      token_hash: String(n).repeat(64), expire_time: 'x', create_time: 'x', update_time: 'x',
+      token_hash: String(n).repeat(64), expire_time: 'x', create_time: '2026-11-28T12:00:00.000Z', update_time: 'x',
     });
     const drawn: string[] = [];
     const draw = (ids: string[]) => () => {

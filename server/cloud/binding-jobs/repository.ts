@@ -87,7 +87,7 @@ const ID_ATTEMPTS = 5;
  * Credential binding jobs. Binding tokens are stored only as SHA-256 hashes.
  * `newJobId` is a seam for tests of the duplicate-id retry.
  */
-export function createBindingJobRepository(db: Db, newJobId: () => string = () => newTimeOrderedId()) {
+export function createBindingJobRepository(db: Db, newJobId: (createdMs: number) => string = newTimeOrderedId) {
   const get = db.prepare(`${JOB_SELECT} WHERE id = @id AND realm_id = @realm_id`);
   const linkById = db.prepare(`${SELECT_LINK} WHERE j.id = @id`);
   const byId = db.prepare(`${JOB_SELECT} WHERE id = @id`);
@@ -131,7 +131,8 @@ export function createBindingJobRepository(db: Db, newJobId: () => string = () =
      */
     insert(job: NewBindingJob): string {
       for (let attempt = 1; ; attempt++) {
-        const id = newJobId();
+        // The id's time is the job's `create_time` (the cloud's clock), not a second reading of the wall clock.
+        const id = newJobId(Date.parse(job.create_time));
         try {
           insert.run({ ...job, id });
           return id;
