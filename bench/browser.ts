@@ -131,7 +131,7 @@ interface RunFigures {
 }
 
 /** Chromium's launch options from playwright.config.ts (executable, args, and HOME = `browserHome`). */
-async function e2eLaunchOptions(browserHome: string): Promise<LaunchOptions> {
+export async function e2eLaunchOptions(browserHome: string): Promise<LaunchOptions> {
   // The config makes a HOME of its own unless E2E_BROWSER_HOME is already set; give it ours.
   const previous = process.env.E2E_BROWSER_HOME;
   process.env.E2E_BROWSER_HOME = browserHome;
@@ -149,7 +149,7 @@ async function e2eLaunchOptions(browserHome: string): Promise<LaunchOptions> {
   }
 }
 
-function ensureDist(dist: string): void {
+export function ensureDist(dist: string): void {
   if (existsSync(path.join(dist, 'index.html'))) return;
   console.log('[browser] dist/index.html is missing; building the SPA (npx vite build)…');
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
@@ -173,7 +173,7 @@ function assertProductionBuild(dist: string, shellFiles: string[]): void {
   }
 }
 
-function bundleSizes(dist: string) {
+export function bundleSizes(dist: string) {
   const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
   const shellFiles = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
   assertProductionBuild(dist, shellFiles);
@@ -313,7 +313,7 @@ async function pageState(page: Page): Promise<string> {
 }
 
 /** Where the cloud sends a person's browser for a binding link: `{invoke_url}/bind?…` (it marks the job LINK_OPENED). */
-async function personLandingUrl(api: ReturnType<typeof managementApi>, link: string): Promise<string> {
+export async function personLandingUrl(api: ReturnType<typeof managementApi>, link: string): Promise<string> {
   const url = new URL(link);
   const response = await api.client.request({ method: 'GET', path: url.pathname + url.search, headers: { accept: 'text/html' } });
   await response.body.dump();
