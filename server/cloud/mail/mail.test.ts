@@ -150,6 +150,34 @@ describe('EMAIL delivery', () => {
   });
 });
 
+describe('EMAIL delivery when the commit after sending fails', () => {
+  it('does not count it as an SMTP failure: the message stays leased, to go again when the lease runs out', async () => {
+    const inbox = await capture();
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 7) });
+    const { job } = await emailJob(cloud, tenant!, 'hal');
+    // A seam on the group commit: the worker's first write claims the message, its second marks it sent.
+    const write = cloud.deps.write;
+    let writes = 0;
+    cloud.deps.write = ((fn: () => unknown) => (++writes === 2 ? Promise.reject(new Error('disk I/O error')) : write(fn))) as typeof write;
+    const transport = createTransport({ host: '127.0.0.1', port: inbox.port, secure: false });
+    const worker = createMailWorker(cloud.deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: 3, retryBaseMs: 20, pollMs: 50 });
+    worker.start();
+    cleanups.push(async () => (await worker.stop(), transport.close()));
+    await inbox.waitFor((m) => m.to.includes('hal@example.com'), 3000);
+    await expect.poll(() => writes).toBeGreaterThanOrEqual(2);
+    // Idle: the leased message is not due again before its lease ends, so the worker only polls
+    // (every 50 ms here) instead of claiming it over and over.
+    await worker.idle();
+    const before = writes;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(writes - before).toBeLessThan(10);
+    const row = db.prepare('SELECT state, attempts, last_error, lease_until FROM outbox WHERE job_id = ?').get(job.id) as { state: string; attempts: number; last_error: string | null; lease_until: string | null };
+    expect(row).toMatchObject({ state: 'queued', attempts: 0, last_error: null });
+    expect(row.lease_until).not.toBeNull();
+    expect(inbox.messages()).toHaveLength(1);
+  });
+});
+
 describe('EMAIL delivery while another process holds the write lock', () => {
   // With CLOUD_WORKERS > 1 the mail worker runs in the primary while HTTP
   // workers write. Its claims and marks go through the group commit, which
@@ -173,8 +201,14 @@ describe('EMAIL delivery while another process holds the write lock', () => {
       longestGap = Math.max(longestGap, performance.now() - last);
       last = performance.now();
     }, 5);
-    const released = new Promise((resolve) => setTimeout(() => resolve(other.prepare('ROLLBACK').run()), 300));
-    cleanups.push(() => (clearInterval(ticker), other.close()));
+    let release: NodeJS.Timeout | undefined;
+    const released = new Promise((resolve) => (release = setTimeout(() => resolve(other.prepare('ROLLBACK').run()), 300)));
+    // Also when the test fails early: no ROLLBACK on a closed connection after the test.
+    cleanups.push(() => {
+      clearInterval(ticker);
+      clearTimeout(release);
+      other.close();
+    });
 
     const transport = createTransport({ host: '127.0.0.1', port: inbox.port, secure: false });
     const worker = createMailWorker(second.cloud.deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: 3, retryBaseMs: 20, pollMs: 50 });

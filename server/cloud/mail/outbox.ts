@@ -41,7 +41,11 @@ export function createOutboxRepository(db: Db) {
     `UPDATE outbox SET state = @state, sealed_link = NULL, attempts = attempts + @tried, last_error = @error, lease_until = NULL WHERE id = @id`,
   );
   const byJob = db.prepare(`SELECT * FROM outbox WHERE job_id = ? ORDER BY rowid DESC LIMIT 1`);
-  const nextDue = db.prepare(`SELECT min(next_attempt_time) FROM outbox WHERE state = 'queued'`).pluck();
+  // A leased message is due again only when its lease runs out (its sender died, or could not
+  // commit "sent"): otherwise the worker would claim it over and over, finding nothing, until then.
+  const nextDue = db
+    .prepare(`SELECT min(max(next_attempt_time, coalesce(lease_until, next_attempt_time))) FROM outbox WHERE state = 'queued'`)
+    .pluck();
   return {
     enqueue(jobId: string, recipient: string, sealedLink: string, now: Date): string {
       const id = newId();
@@ -62,7 +66,7 @@ export function createOutboxRepository(db: Db) {
     end: (id: string, state: 'failed' | 'cancelled', error: string, tried: boolean) =>
       void end.run({ id, state, error, tried: tried ? 1 : 0 }),
     latestForJob: (jobId: string) => byJob.get(jobId) as OutboxRow | undefined,
-    /** When the earliest queued message is due, or undefined when none is queued. */
+    /** When the earliest queued message can next be claimed, or undefined when none is queued. */
     nextDueTime: () => (nextDue.get() as string | null) ?? undefined,
   };
 }

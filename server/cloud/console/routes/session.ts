@@ -68,6 +68,8 @@ export function sessionRoutes(deps: CloudDeps, options: { limits: SignInLimits; 
         throw new ConsoleError(401, 'invalid_credentials', INVALID);
       }
       const started = await deps.write(() => {
+        // In the session's own write: if that write fails, the attempt stays counted as a
+        // failure (the cautious side; the admin sees an error and may try again).
         attempt.succeeded();
         const session = startSession(c, deps, admin, now);
         repo.markSignedIn(admin.id, now);
