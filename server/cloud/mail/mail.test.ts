@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCloud } from '../app';
+import type { CloudDeps } from '../deps';
 import { openDb } from '../db/open';
 import { seedDevTenant } from '../seed';
 import { createLogger } from '../../lib/logger';
@@ -24,19 +25,22 @@ const config = { apiBaseUrl: 'http://localhost:8787', authBaseUrl: 'http://local
 function cloudWithMail(options: { dbFile: string; sealKey: Buffer; smtpPort?: number; maxAttempts?: number; seed?: boolean }) {
   const db = openDb(options.dbFile);
   const cloud = buildCloud({ db, config, log: createLogger({}, { level: 'silent' }), sealKey: options.sealKey });
-  let worker: MailWorker | undefined;
-  if (options.smtpPort) {
-    const transport = createTransport({ host: '127.0.0.1', port: options.smtpPort, secure: false, connectionTimeout: 2000, greetingTimeout: 2000 });
-    worker = createMailWorker(cloud.deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 20, pollMs: 50 });
-    worker.start();
-    cleanups.push(() => transport.close());
-  }
+  cleanups.push(() => db.close());
+  const worker = options.smtpPort ? startMailWorker(cloud.deps, options.smtpPort, options.maxAttempts) : undefined;
   const tenant = options.seed === false ? undefined : seedDevTenant(cloud.deps, APP_ORIGIN, new Date());
-  cleanups.push(async () => {
-    await worker?.stop();
-    db.close();
-  });
   return { db, cloud, worker, tenant };
+}
+
+/** A mail worker over `deps`, sending to `smtpPort` over real SMTP; stopped (before its database closes) after the test. */
+function startMailWorker(deps: CloudDeps, smtpPort: number, maxAttempts = 3): MailWorker {
+  const transport = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, connectionTimeout: 2000, greetingTimeout: 2000 });
+  const worker = createMailWorker(deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts, retryBaseMs: 20, pollMs: 50 });
+  worker.start();
+  cleanups.push(async () => {
+    await worker.stop();
+    transport.close();
+  });
+  return worker;
 }
 
 async function emailJob(cloud: ReturnType<typeof buildCloud>, tenant: { tenant_id: string; realm_id: string; management: { api_token: string }; app: { authenticator_config_id: string } }, username: string) {
@@ -159,10 +163,7 @@ describe('EMAIL delivery when the commit after sending fails', () => {
     const write = cloud.deps.write;
     let writes = 0;
     cloud.deps.write = ((fn: () => unknown) => (++writes === 2 ? Promise.reject(new Error('disk I/O error')) : write(fn))) as typeof write;
-    const transport = createTransport({ host: '127.0.0.1', port: inbox.port, secure: false });
-    const worker = createMailWorker(cloud.deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: 3, retryBaseMs: 20, pollMs: 50 });
-    worker.start();
-    cleanups.push(async () => (await worker.stop(), transport.close()));
+    const worker = startMailWorker(cloud.deps, inbox.port);
     await inbox.waitFor((m) => m.to.includes('hal@example.com'), 3000);
     await expect.poll(() => writes).toBeGreaterThanOrEqual(2);
     // Idle: the leased message is not due again before its lease ends, so the worker only polls
@@ -210,10 +211,7 @@ describe('EMAIL delivery while another process holds the write lock', () => {
       other.close();
     });
 
-    const transport = createTransport({ host: '127.0.0.1', port: inbox.port, secure: false });
-    const worker = createMailWorker(second.cloud.deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: 3, retryBaseMs: 20, pollMs: 50 });
-    worker.start();
-    cleanups.push(async () => (await worker.stop(), transport.close()));
+    startMailWorker(second.cloud.deps, inbox.port);
     // While the lock is held, nothing is claimed yet.
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(second.db.prepare('SELECT state, lease_until FROM outbox WHERE job_id = ?').get(job.id)).toEqual({ state: 'queued', lease_until: null });
