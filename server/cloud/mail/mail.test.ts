@@ -57,6 +57,19 @@ async function emailJob(cloud: ReturnType<typeof buildCloud>, tenant: { tenant_i
   return { job, realm, headers };
 }
 
+/**
+ * An EMAIL job for `username` queued by a cloud with no mail worker at all, as if the process
+ * died right after the API answered; that cloud's database is closed again.
+ */
+async function queuedWhileDown(username: string, sealKeyByte: number) {
+  const dbFile = tempDb();
+  const sealKey = Buffer.alloc(32, sealKeyByte);
+  const first = cloudWithMail({ dbFile, sealKey });
+  const { job } = await emailJob(first.cloud, first.tenant!, username);
+  first.db.close();
+  return { dbFile, sealKey, job };
+}
+
 function tempDb(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bindery-mail-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -141,12 +154,7 @@ describe('EMAIL delivery', () => {
   });
 
   it('sends after a restart what was queued before it', async () => {
-    const dbFile = tempDb();
-    const sealKey = Buffer.alloc(32, 5);
-    // First life: no worker at all, as if the process died right after the API answered.
-    const first = cloudWithMail({ dbFile, sealKey });
-    const { job } = await emailJob(first.cloud, first.tenant!, 'fay');
-    first.db.close();
+    const { dbFile, sealKey, job } = await queuedWhileDown('fay', 5);
     const inbox = await capture();
     cloudWithMail({ dbFile, sealKey, smtpPort: inbox.port, seed: false });
     const message = await inbox.waitFor((m) => m.to.includes('fay@example.com'));
@@ -186,12 +194,7 @@ describe('EMAIL delivery while another process holds the write lock', () => {
   // handler, and the timer below that releases the lock would never fire
   // until the 5 s busy timeout gave up (server/cloud/http/write-lock.test.ts).
   it('claims, sends and marks the message without stalling the event loop', async () => {
-    const dbFile = tempDb();
-    const sealKey = Buffer.alloc(32, 6);
-    const first = cloudWithMail({ dbFile, sealKey });
-    const { job } = await emailJob(first.cloud, first.tenant!, 'gus');
-    first.db.close();
-
+    const { dbFile, sealKey, job } = await queuedWhileDown('gus', 6);
     const inbox = await capture();
     const second = cloudWithMail({ dbFile, sealKey, seed: false });
     const other = new Database(dbFile);
