@@ -106,6 +106,23 @@ describe('getEmbedded', () => {
     await expect(getEmbedded()).rejects.toMatchObject({ code: 'sdk_load_failed' });
   });
 
+  it('initialises with the fast byte decode in place, and takes it away when initialize() has settled', async () => {
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
+    const { fastFrom } = await import('./fast-byte-decode');
+    const seen: unknown[] = [];
+    sdk.initialize.mockImplementation(async () => {
+      seen.push(Uint8Array.from);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(Uint8Array.from);
+      return sdk.fake;
+    });
+    const { getEmbedded } = await freshModule();
+
+    await expect(getEmbedded()).resolves.toBe(sdk.fake);
+    expect(seen).toEqual([fastFrom, fastFrom]);
+    expect(Object.hasOwn(Uint8Array, 'from')).toBe(false);
+  });
+
   it('keeps a failed initialize() (never initialises twice) and says a reload is needed', async () => {
     stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     sdk.initialize.mockRejectedValue(new Error('RuntimeError: unreachable'));
@@ -115,6 +132,7 @@ describe('getEmbedded', () => {
     expect(first).toMatchObject({ code: 'sdk_load_failed', needsReload: true });
     await expect(getEmbedded()).rejects.toBe(first);
     expect(sdk.initialize).toHaveBeenCalledTimes(1);
+    expect(Object.hasOwn(Uint8Array, 'from')).toBe(false);
   });
 });
 

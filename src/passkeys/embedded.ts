@@ -3,6 +3,7 @@ import { ApiError } from '../lib/api-error';
 import { appConfigQueries } from '../lib/app-config';
 import { queryClient } from '../lib/query-client';
 import { assertBrowserSupport } from './browser-support';
+import { withFastByteDecode } from './fast-byte-decode';
 import { PasskeyError, toPasskeyError } from './passkey-error';
 import { loadSdkScript, type BiSdkModule } from './sdk-script';
 
@@ -52,8 +53,10 @@ async function load(state: { initializeCalled: boolean }): Promise<Embedded> {
 
   state.initializeCalled = true;
   try {
-    // A copy: initialize() appends window.location.host to the array it is given.
-    return await resolveEmbedded(sdk).initialize({ allowedDomains: [...allowedDomains] });
+    const embedded = resolveEmbedded(sdk);
+    // A copy: initialize() appends window.location.host to the array it is given. The fast
+    // byte decode saves about 0.3 s of main thread while it decodes its WebAssembly core.
+    return await withFastByteDecode(() => embedded.initialize({ allowedDomains: [...allowedDomains] }));
   } catch (error) {
     throw toPasskeyError(error, 'load');
   }

@@ -1,0 +1,165 @@
+// @vitest-environment node
+// Pure JavaScript: one realm, as in the page (jsdom mixes its Uint8Array with Node's String).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fastFrom, withFastByteDecode } from './fast-byte-decode';
+
+/** %TypedArray%.from, which Uint8Array inherits. */
+const typedArrayFrom = (Object.getPrototypeOf(Uint8Array) as { from: typeof Uint8Array.from }).from;
+
+afterEach(() => {
+  delete (Uint8Array as { from?: unknown }).from;
+});
+
+/** Runs `from` on Uint8Array, recording every call of the mapping function. */
+function record(from: (...args: unknown[]) => unknown, source: unknown, map: (value: string, index: number) => unknown, thisArg?: unknown) {
+  const calls: unknown[][] = [];
+  const mapFn = function (this: unknown, value: string, index: number) {
+    calls.push([this, value, index]);
+    return map(value, index);
+  };
+  let result: unknown;
+  let error: unknown;
+  try {
+    result = Array.from(from.call(Uint8Array, source, mapFn, thisArg) as Uint8Array);
+  } catch (caught) {
+    error = caught;
+  }
+  return { result, error, calls };
+}
+
+/** Any UTF-16 unit, lone surrogates included, and pairs that make one code point. */
+const unit = fc.oneof(
+  fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+  fc.integer({ min: 0x10000, max: 0x10ffff }).map((code) => String.fromCodePoint(code)),
+  fc.constantFrom('\ud800', '\udc00', '\ud83d\ude00'),
+);
+
+/** Mapping results of every kind the array's conversion treats differently. */
+const mappings: ((value: string, index: number) => unknown)[] = [
+  (value) => value.charCodeAt(0),
+  (value) => value.codePointAt(0),
+  (value, index) => index * 7 + value.length,
+  (value) => -value.charCodeAt(0) - 0.5,
+  (value) => String(value.charCodeAt(0) % 300),
+  () => Number.NaN,
+  (value) => ({ valueOf: () => value.length * 1000 }),
+  () => undefined,
+];
+
+describe('fastFrom', () => {
+  it('answers what %TypedArray%.from answers for any string: the bytes, and each call of the mapping (value, index, this)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 64 }),
+        fc.integer({ min: 0, max: mappings.length - 1 }),
+        fc.constantFrom(undefined, null, { marker: true }),
+        (source, which, thisArg) => {
+          const map = mappings[which]!;
+          expect(record(fastFrom as never, source, map, thisArg)).toEqual(record(typedArrayFrom as never, source, map, thisArg));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("decodes the SDK's own WebAssembly core to the same bytes as the SDK's call does", async () => {
+    const file = readFileSync(createRequire(import.meta.url).resolve('@beyondidentity/bi-sdk-js/dist/bi-embedded.js'), 'utf8');
+    const start = file.indexOf("const __kmc_data = '") + "const __kmc_data = '".length;
+    const binary = atob(file.slice(start, file.indexOf("'", start)));
+    expect(binary.length).toBeGreaterThan(1_000_000);
+
+    // The SDK's own expression (load_inline_data), as initialize() runs it in the app.
+    const fast = await withFastByteDecode(async () => {
+      expect(Uint8Array.from).toBe(fastFrom);
+      return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    });
+    const native = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    expect(Uint8Array.from).toBe(typedArrayFrom);
+    expect(fast).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(fast).equals(Buffer.from(native))).toBe(true);
+    // A WebAssembly module: "\0asm", version 1.
+    expect([...fast.subarray(0, 8)]).toEqual([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  });
+
+  it("throws what the mapping function throws, after the same calls as the original", () => {
+    const boom = new Error('boom');
+    const map = (_value: string, index: number) => {
+      if (index === 2) throw boom;
+      return index;
+    };
+    const fast = record(fastFrom as never, 'abcd', map);
+    expect(fast.error).toBe(boom);
+    expect(fast).toEqual(record(typedArrayFrom as never, 'abcd', map));
+  });
+
+  it('leaves everything else to the original: other constructors, sources that are not strings, no or a bad mapping', () => {
+    class Bytes extends Uint8Array {}
+    const fromBytes = fastFrom.call(Bytes, 'ab', (c: string) => c.charCodeAt(0));
+    expect(fromBytes).toBeInstanceOf(Bytes);
+    expect([...fromBytes]).toEqual([97, 98]);
+    expect(fastFrom.call(Int16Array, 'ab', (c: string) => -c.charCodeAt(0))).toEqual(Int16Array.from([-97, -98]));
+
+    expect([...fastFrom.call(Uint8Array, [1, 2, 300])]).toEqual([1, 2, 44]);
+    expect([...fastFrom.call(Uint8Array, new Set([5, 6]), (n: number) => n * 2)]).toEqual([10, 12]);
+    expect([...fastFrom.call(Uint8Array, '12')]).toEqual([1, 2]);
+    expect(() => fastFrom.call(Uint8Array, 'a', 5)).toThrow(TypeError);
+  });
+
+  it('iterates as the page says when the page changed how strings iterate', () => {
+    const iterator = Object.getOwnPropertyDescriptor(String.prototype, Symbol.iterator)!;
+    Object.defineProperty(String.prototype, Symbol.iterator, {
+      ...iterator,
+      value: function* () {
+        yield 'x';
+      },
+    });
+    try {
+      expect([...fastFrom.call(Uint8Array, 'abc', (c: string) => c.charCodeAt(0))]).toEqual([120]);
+    } finally {
+      Object.defineProperty(String.prototype, Symbol.iterator, iterator);
+    }
+  });
+
+  it('looks like the function it stands in for', () => {
+    expect(fastFrom.name).toBe('from');
+    expect(fastFrom.length).toBe(1);
+  });
+});
+
+describe('withFastByteDecode', () => {
+  it('makes Uint8Array.from fast while the work runs, and puts the original back after it succeeds or fails', async () => {
+    const during = await withFastByteDecode(async () => Uint8Array.from);
+    expect(during).toBe(fastFrom);
+    expect(Object.hasOwn(Uint8Array, 'from')).toBe(false);
+    expect(Uint8Array.from).toBe(typedArrayFrom);
+
+    const failure = new Error('initialize failed');
+    await expect(
+      withFastByteDecode(async () => {
+        expect(Uint8Array.from).toBe(fastFrom);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(Object.hasOwn(Uint8Array, 'from')).toBe(false);
+  });
+
+  it('restores only when the last of overlapping calls ends', async () => {
+    let endFirst!: () => void;
+    const first = withFastByteDecode(() => new Promise<void>((resolve) => (endFirst = resolve)));
+    await withFastByteDecode(async () => undefined);
+    expect(Uint8Array.from).toBe(fastFrom);
+    endFirst();
+    await first;
+    expect(Uint8Array.from).toBe(typedArrayFrom);
+  });
+
+  it("leaves a page's own Uint8Array.from alone", async () => {
+    const own = (() => new Uint8Array(0)) as unknown as typeof Uint8Array.from;
+    Object.defineProperty(Uint8Array, 'from', { value: own, writable: true, configurable: true });
+    expect(await withFastByteDecode(async () => Uint8Array.from)).toBe(own);
+    expect(Uint8Array.from).toBe(own);
+  });
+});
