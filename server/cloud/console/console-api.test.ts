@@ -380,9 +380,10 @@ describe('live job state', () => {
     const stream = await openEvents(path);
     expect((await stream.next())!.data.state).toBe('LINK_SENT');
     // What the mail worker does after its last attempt.
-    const outboxId = t.db.prepare('SELECT id FROM outbox WHERE job_id = ?').pluck().get(job.id) as string;
+    const [claim] = t.cloud.deps.repos.outbox.claimDue(new Date(), 1, 60_000);
+    expect(claim?.job_id).toBe(job.id);
     t.cloud.deps.db.transaction(() => {
-      t.cloud.deps.repos.outbox.end(outboxId, 'failed', 'ECONNREFUSED connect ECONNREFUSED 127.0.0.1:2525', true);
+      expect(t.cloud.deps.repos.outbox.end(claim!, 'failed', 'ECONNREFUSED connect ECONNREFUSED 127.0.0.1:2525', true)).toBe(true);
       t.cloud.deps.repos.bindingJobs.setState(job.id, 'FAILED_TO_SEND', new Date(), 'email could not be sent: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:2525');
     })();
     const failed = await stream.next();

@@ -187,6 +187,73 @@ describe('EMAIL delivery when the commit after sending fails', () => {
   });
 });
 
+describe('EMAIL delivery when a send outlives its lease', () => {
+  it("leaves the message to the worker that claimed it since: sent once by that one, and the job not failed", async () => {
+    const { dbFile, sealKey, job } = await queuedWhileDown('ida', 8);
+    // Worker A's mail server answers only when told to; its lease (100 ms) runs out meanwhile.
+    const slow = cloudWithMail({ dbFile, sealKey, seed: false });
+    let answerA!: (error: Error) => void;
+    const sendingA = new Promise<void>((started) => {
+      const transport = {
+        sendMail: () =>
+          new Promise<never>((_resolve, reject) => {
+            answerA = reject;
+            started();
+          }),
+      };
+      const workerA = createMailWorker(slow.cloud.deps, { transport: transport as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, pollMs: 50, leaseMs: 100 });
+      workerA.start();
+      cleanups.push(() => workerA.stop());
+    });
+    await sendingA;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    // Worker B claims the message once A's lease ran out, and sends it.
+    const inbox = await capture();
+    const other = cloudWithMail({ dbFile, sealKey, smtpPort: inbox.port, seed: false });
+    await inbox.waitFor((m) => m.to.includes('ida@example.com'), 3000);
+    await expect.poll(() => other.db.prepare('SELECT state FROM outbox WHERE job_id = ?').pluck().get(job.id)).toBe('sent');
+
+    // A's send then fails, on its last attempt: that must not fail the job B's email went out for.
+    answerA(Object.assign(new Error('Greeting never received'), { code: 'ETIMEDOUT' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(other.db.prepare('SELECT state, attempts, last_error FROM outbox WHERE job_id = ?').get(job.id)).toEqual({ state: 'sent', attempts: 1, last_error: null });
+    expect(other.db.prepare('SELECT state FROM binding_jobs WHERE id = ?').pluck().get(job.id)).toBe('LINK_SENT');
+    expect(inbox.messages()).toHaveLength(1);
+  });
+
+  it('applies each mark only under the lease it was claimed with', async () => {
+    // Two queued messages, no mail worker: this test claims and marks as workers would.
+    const { db, cloud, tenant } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 9) });
+    for (const username of ['jo', 'kim']) await emailJob(cloud, tenant!, username);
+    const outbox = cloud.deps.repos.outbox;
+    const ids = db.prepare('SELECT id FROM outbox').pluck().all() as string[];
+    expect(ids).toHaveLength(2);
+    const t0 = new Date(Date.now() + 1000);
+    const first = outbox.claimDue(t0, 2, 1000);
+    expect(first.map((claim) => claim.id).sort()).toEqual([...ids].sort());
+    expect(outbox.claimDue(t0, 2, 1000)).toEqual([]);
+
+    // Both leases ran out; another sender holds them now.
+    const later = new Date(t0.getTime() + 2000);
+    const second = outbox.claimDue(later, 2, 1000);
+    expect(second).toHaveLength(2);
+    const row = (id: string) => db.prepare('SELECT state, attempts, last_error, lease_until, next_attempt_time FROM outbox WHERE id = ?').get(id);
+    const before = ids.map(row);
+    expect(outbox.markSent(first[0]!, later)).toBe(false);
+    expect(outbox.markRetry(first[0]!, 'timeout', later)).toBe(false);
+    expect(outbox.end(first[1]!, 'failed', 'timeout', true)).toBe(false);
+    expect(ids.map(row)).toEqual(before);
+
+    const [a, b] = ids.map((id) => second.find((claim) => claim.id === id)!);
+    expect(outbox.markSent(a!, later)).toBe(true);
+    expect(outbox.end(b!, 'cancelled', 'job is REVOKED', false)).toBe(true);
+    expect(ids.map(row)).toMatchObject([{ state: 'sent', attempts: 1, lease_until: null }, { state: 'cancelled', attempts: 0, lease_until: null }]);
+    // A mark is used once: the lease went with it.
+    expect(outbox.markSent(a!, later)).toBe(false);
+  });
+});
+
 describe('EMAIL delivery while another process holds the write lock', () => {
   // With CLOUD_WORKERS > 1 the mail worker runs in the primary while HTTP
   // workers write. Its claims and marks go through the group commit, which

@@ -12,12 +12,22 @@ export interface OutboxRow {
   last_error: string | null;
   create_time: string;
   sent_time: string | null;
+  lease_until: string | null;
+}
+
+/** A message a sender claimed: its id and the lease that makes it this sender's. */
+export interface OutboxClaim {
+  id: string;
+  lease_until: string;
 }
 
 /**
  * The email outbox: durable, so a message queued before a crash is sent after
  * the restart. A worker claims due rows with a short lease, so two workers on
- * one database (e.g. two processes) never send the same message at once.
+ * one database (e.g. two processes) never send the same message at once. Each
+ * mark after a send applies only while its sender still holds that lease: a
+ * send that outlived its lease (a slow mail server) may have been claimed and
+ * sent by another worker meanwhile, whose outcome must stand.
  */
 export function createOutboxRepository(db: Db) {
   const insert = db.prepare(
@@ -32,13 +42,15 @@ export function createOutboxRepository(db: Db) {
     `UPDATE outbox SET lease_until = @until WHERE id = @id AND state = 'queued' AND (lease_until IS NULL OR lease_until <= @now)`,
   );
   const sent = db.prepare(
-    `UPDATE outbox SET state = 'sent', sealed_link = NULL, attempts = attempts + 1, sent_time = @now, lease_until = NULL, last_error = NULL WHERE id = @id`,
+    `UPDATE outbox SET state = 'sent', sealed_link = NULL, attempts = attempts + 1, sent_time = @now, lease_until = NULL, last_error = NULL
+     WHERE id = @id AND lease_until = @lease`,
   );
   const retry = db.prepare(
-    `UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_time = @next, lease_until = NULL WHERE id = @id`,
+    `UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_time = @next, lease_until = NULL WHERE id = @id AND lease_until = @lease`,
   );
   const end = db.prepare(
-    `UPDATE outbox SET state = @state, sealed_link = NULL, attempts = attempts + @tried, last_error = @error, lease_until = NULL WHERE id = @id`,
+    `UPDATE outbox SET state = @state, sealed_link = NULL, attempts = attempts + @tried, last_error = @error, lease_until = NULL
+     WHERE id = @id AND lease_until = @lease`,
   );
   const byJob = db.prepare(`SELECT * FROM outbox WHERE job_id = ? ORDER BY rowid DESC LIMIT 1`);
   // A leased message is due again only when its lease runs out (its sender died, or could not
@@ -52,19 +64,23 @@ export function createOutboxRepository(db: Db) {
       insert.run({ id, job_id: jobId, recipient, sealed_link: sealedLink, now: now.toISOString() });
       return id;
     },
-    /** Claims up to `limit` due messages for `leaseMs`; each returned row is this caller's to send. */
-    claimDue(now: Date, limit: number, leaseMs: number): OutboxRow[] {
+    /** Claims up to `limit` due messages for `leaseMs`; each returned row is this caller's to send, under its lease. */
+    claimDue(now: Date, limit: number, leaseMs: number): (OutboxRow & OutboxClaim)[] {
       return db.transaction(() => {
         const nowIso = now.toISOString();
         const until = new Date(now.getTime() + leaseMs).toISOString();
-        return (due.all({ now: nowIso, limit }) as OutboxRow[]).filter((row) => lease.run({ id: row.id, until, now: nowIso }).changes === 1);
+        return (due.all({ now: nowIso, limit }) as OutboxRow[])
+          .filter((row) => lease.run({ id: row.id, until, now: nowIso }).changes === 1)
+          .map((row) => ({ ...row, lease_until: until }));
       })();
     },
-    markSent: (id: string, now: Date) => void sent.run({ id, now: now.toISOString() }),
-    markRetry: (id: string, error: string, next: Date) => void retry.run({ id, error, next: next.toISOString() }),
+    // Each mark answers false, and changes nothing, when the claim's lease is no longer the row's.
+    markSent: (claim: OutboxClaim, now: Date): boolean => sent.run({ id: claim.id, lease: claim.lease_until, now: now.toISOString() }).changes === 1,
+    markRetry: (claim: OutboxClaim, error: string, next: Date): boolean =>
+      retry.run({ id: claim.id, lease: claim.lease_until, error, next: next.toISOString() }).changes === 1,
     /** Gives up on a message: 'failed' after the last attempt, 'cancelled' when its job no longer wants it. */
-    end: (id: string, state: 'failed' | 'cancelled', error: string, tried: boolean) =>
-      void end.run({ id, state, error, tried: tried ? 1 : 0 }),
+    end: (claim: OutboxClaim, state: 'failed' | 'cancelled', error: string, tried: boolean): boolean =>
+      end.run({ id: claim.id, lease: claim.lease_until, state, error, tried: tried ? 1 : 0 }).changes === 1,
     latestForJob: (jobId: string) => byJob.get(jobId) as OutboxRow | undefined,
     /** When the earliest queued message can next be claimed, or undefined when none is queued. */
     nextDueTime: () => (nextDue.get() as string | null) ?? undefined,

@@ -15,6 +15,8 @@ export interface MailWorkerOptions {
   pollMs?: number;
   /** Messages sent at once. */
   concurrency?: number;
+  /** How long a claimed message is this worker's to send before another may claim it. */
+  leaseMs?: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
   const outbox = deps.repos.outbox;
   const pollMs = options.pollMs ?? 1000;
   const concurrency = options.concurrency ?? 4;
+  const leaseMs = options.leaseMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
@@ -44,7 +47,7 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
     const job = deps.repos.bindingJobs.getById(row.job_id, now);
     // A job revoked, expired or deleted before its email went out must not be mailed.
     if (!job || !['LINK_SENT', 'REQUEST_DELIVERED'].includes(job.state) || !row.sealed_link) {
-      await deps.write(() => outbox.end(row.id, 'cancelled', `job is ${job?.state ?? 'gone'}`, false));
+      if (!(await deps.write(() => outbox.end(row, 'cancelled', `job is ${job?.state ?? 'gone'}`, false)))) leaseLost(row, 'cancelled');
       return;
     }
     const identity = deps.repos.identities.get(job.realm_id, job.identity_id, now);
@@ -62,31 +65,39 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
       const attempt = row.attempts + 1;
       if (attempt < options.maxAttempts) {
         const delay = Math.min(options.retryBaseMs * 2 ** (attempt - 1), 5 * 60_000);
-        await deps.write(() => outbox.markRetry(row.id, reason, new Date(deps.clock().getTime() + delay)));
+        if (!(await deps.write(() => outbox.markRetry(row, reason, new Date(deps.clock().getTime() + delay))))) return leaseLost(row, 'retry');
         deps.log.warn('binding email failed; will retry', { job_id: job.id, attempt, reason });
         return;
       }
       const failedAt = deps.clock();
-      await deps.write(() => {
-        outbox.end(row.id, 'failed', reason, true);
+      const ended = await deps.write(() => {
+        // The job fails only with the message this worker still holds: another may have sent it.
+        if (!outbox.end(row, 'failed', reason, true)) return false;
         deps.repos.bindingJobs.setState(job.id, 'FAILED_TO_SEND', failedAt, `email could not be sent: ${reason}`);
         deps.repos.audit.record(
           { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'mail', action: 'credential_binding_job.send_failed', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id, detail: { reason, attempts: attempt } },
           failedAt,
         );
+        return true;
       });
+      if (!ended) return leaseLost(row, 'failed');
       deps.log.error('binding email failed for good', { job_id: job.id, attempts: attempt, reason });
       return;
     }
     // Outside the try: a failed commit here is not an SMTP failure, and must not count as one
     // (the lease runs out and the message goes again: at least once).
-    await deps.write(() => outbox.markSent(row.id, deps.clock()));
+    if (!(await deps.write(() => outbox.markSent(row, deps.clock())))) leaseLost(row, 'sent');
+  }
+
+  /** A send outlived its lease and another worker took the message: its outcome stands, not ours. */
+  function leaseLost(row: { id: string; job_id: string }, outcome: string): void {
+    deps.log.warn('binding email outlived its lease; left to the worker that claimed it since', { job_id: row.job_id, outbox_id: row.id, outcome });
   }
 
   async function drain(): Promise<void> {
     for (;;) {
       again = false;
-      const rows = await deps.write(() => outbox.claimDue(deps.clock(), concurrency, 60_000));
+      const rows = await deps.write(() => outbox.claimDue(deps.clock(), concurrency, leaseMs));
       // Settled, not all: `stop()` waits for every message in flight, even after one failed to commit.
       for (const outcome of await Promise.allSettled(rows.map(sendOne))) {
         if (outcome.status === 'rejected') deps.log.error('mail worker error', { error: outcome.reason });
