@@ -138,8 +138,8 @@ test('a new device asks for an email link, binds from the message, and ends sign
     await bind.open(link);
     await expectShippedSdk(await sdkFile);
     await bind.expectPreviewFor(identity.username);
-    // The SDK decoded its WebAssembly core through the app's faster Uint8Array.from
-    // (src/passkeys/fast-byte-decode.ts), which is gone again once it is ready.
+    // initialize() ran with the app's faster Uint8Array.from (src/passkeys/fast-byte-decode.ts);
+    // once the SDK is ready, the page has its own again.
     expect(await page.evaluate(() => Object.hasOwn(Uint8Array, 'from'))).toBe(false);
     await bind.create();
     await bind.expectSuccessFor(identity.username);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fastFrom, withFastByteDecode } from './fast-byte-decode';
 
 /** %TypedArray%.from, which Uint8Array inherits. */
@@ -13,17 +13,19 @@ afterEach(() => {
   delete (Uint8Array as { from?: unknown }).from;
 });
 
-/** Runs `from` on Uint8Array, recording every call of the mapping function. */
+/** Runs `from` on Uint8Array, recording every call of the mapping function: its `this` and all its arguments. */
 function record(from: (...args: unknown[]) => unknown, source: unknown, map: (value: string, index: number) => unknown, thisArg?: unknown) {
   const calls: unknown[][] = [];
   const mapFn = function (this: unknown, value: string, index: number) {
-    calls.push([this, value, index]);
+    // eslint-disable-next-line prefer-rest-params -- every argument, their count included
+    calls.push([this, ...arguments]);
     return map(value, index);
   };
   let result: unknown;
   let error: unknown;
   try {
-    result = Array.from(from.call(Uint8Array, source, mapFn, thisArg) as Uint8Array);
+    // Reflect.apply, not from.call: a test below changes Function.prototype.call.
+    result = Array.from(Reflect.apply(from, Uint8Array, [source, mapFn, thisArg]) as Uint8Array);
   } catch (caught) {
     error = caught;
   }
@@ -108,6 +110,56 @@ describe('fastFrom', () => {
     expect(() => fastFrom.call(Uint8Array, 'a', 5)).toThrow(TypeError);
   });
 
+  it('takes its own loop for a string and a mapping function: the original is not called', async () => {
+    const spy = vi.fn(function (this: unknown, ...args: unknown[]) {
+      return Reflect.apply(typedArrayFrom, this, args) as Uint8Array;
+    });
+    const TypedArray = Object.getPrototypeOf(Uint8Array) as { from: unknown };
+    TypedArray.from = spy;
+    try {
+      vi.resetModules();
+      const fresh = await import('./fast-byte-decode');
+      expect([...fresh.fastFrom.call(Uint8Array, 'hi', (c: string) => c.charCodeAt(0))]).toEqual([104, 105]);
+      expect(spy).not.toHaveBeenCalled();
+      expect([...fresh.fastFrom.call(Uint8Array, [1, 2])]).toEqual([1, 2]);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      TypedArray.from = typedArrayFrom;
+    }
+  });
+
+  it('answers as the original does on a page that changed the functions a loop would use', () => {
+    const patches: [object, string][] = [
+      [Function.prototype, 'call'],
+      [Function.prototype, 'apply'],
+      [String.prototype, 'charCodeAt'],
+      [String.prototype, 'slice'],
+      [String.prototype, 'codePointAt'],
+    ];
+    const map = (value: string, index: number) => value.length * 10 + index;
+    for (const [target, name] of patches) {
+      const descriptor = Object.getOwnPropertyDescriptor(target, name)!;
+      let used = 0;
+      Object.defineProperty(target, name, {
+        ...descriptor,
+        value: () => {
+          used++;
+          return 2;
+        },
+      });
+      let fast: ReturnType<typeof record>;
+      let native: ReturnType<typeof record>;
+      try {
+        fast = record(fastFrom as never, 'a\ud83d\ude00b', map);
+        native = record(typedArrayFrom as never, 'a\ud83d\ude00b', map);
+      } finally {
+        Object.defineProperty(target, name, descriptor);
+      }
+      expect(fast, name).toEqual(native);
+      expect(used, name).toBe(0);
+    }
+  });
+
   it('iterates as the page says when the page changed how strings iterate', () => {
     const iterator = Object.getOwnPropertyDescriptor(String.prototype, Symbol.iterator)!;
     Object.defineProperty(String.prototype, Symbol.iterator, {
@@ -123,9 +175,11 @@ describe('fastFrom', () => {
     }
   });
 
-  it('looks like the function it stands in for', () => {
+  it('looks like the function it stands in for: its name and length, no prototype, not a constructor', () => {
     expect(fastFrom.name).toBe('from');
     expect(fastFrom.length).toBe(1);
+    expect(Object.hasOwn(fastFrom, 'prototype')).toBe(false);
+    expect(() => new (fastFrom as unknown as new () => unknown)()).toThrow(TypeError);
   });
 });
 
@@ -156,7 +210,28 @@ describe('withFastByteDecode', () => {
     expect(Uint8Array.from).toBe(typedArrayFrom);
   });
 
-  it("leaves a page's own Uint8Array.from alone", async () => {
+  it('keeps a Uint8Array.from the page set while the work ran', async () => {
+    const own = (() => new Uint8Array(0)) as unknown as typeof Uint8Array.from;
+    await withFastByteDecode(async () => {
+      expect(Uint8Array.from).toBe(fastFrom);
+      Object.defineProperty(Uint8Array, 'from', { value: own, writable: true, configurable: true });
+    });
+    expect(Uint8Array.from).toBe(own);
+  });
+
+  it("leaves a page's own Uint8Array.from alone, and a %TypedArray%.from it replaced", async () => {
+    const TypedArray = Object.getPrototypeOf(Uint8Array) as { from: unknown };
+    const replaced = function (this: unknown, ...args: unknown[]) {
+      return Reflect.apply(typedArrayFrom, this, args) as Uint8Array;
+    };
+    TypedArray.from = replaced;
+    try {
+      expect(await withFastByteDecode(async () => Uint8Array.from)).toBe(replaced);
+      expect(Object.hasOwn(Uint8Array, 'from')).toBe(false);
+    } finally {
+      TypedArray.from = typedArrayFrom;
+    }
+
     const own = (() => new Uint8Array(0)) as unknown as typeof Uint8Array.from;
     Object.defineProperty(Uint8Array, 'from', { value: own, writable: true, configurable: true });
     expect(await withFastByteDecode(async () => Uint8Array.from)).toBe(own);
