@@ -190,22 +190,23 @@ describe('EMAIL delivery when the commit after sending fails', () => {
 describe('EMAIL delivery when a send outlives its lease', () => {
   it("leaves the message to the worker that claimed it since: sent once by that one, and the job not failed", async () => {
     const { dbFile, sealKey, job } = await queuedWhileDown('ida', 8);
-    // Worker A's mail server answers only when told to; its lease (100 ms) runs out meanwhile.
+    // Worker A's mail server refuses at once, but its "failed" commit waits until told (a seam
+    // on the group commit: its first write claims, its second ends the message); its lease
+    // (100 ms) runs out meanwhile.
     const slow = cloudWithMail({ dbFile, sealKey, seed: false });
-    let answerA!: (error: Error) => void;
-    const sendingA = new Promise<void>((started) => {
-      const transport = {
-        sendMail: () =>
-          new Promise<never>((_resolve, reject) => {
-            answerA = reject;
-            started();
-          }),
-      };
-      const workerA = createMailWorker(slow.cloud.deps, { transport: transport as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, pollMs: 50, leaseMs: 100 });
-      workerA.start();
-      cleanups.push(() => workerA.stop());
+    const write = slow.cloud.deps.write;
+    let writes = 0;
+    let commitA!: () => void;
+    const held = new Promise<void>((resolve) => (commitA = resolve));
+    slow.cloud.deps.write = ((fn: () => unknown) => (++writes === 2 ? held.then(() => write(fn)) : write(fn))) as typeof write;
+    const refusing = { sendMail: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) };
+    const workerA = createMailWorker(slow.cloud.deps, { transport: refusing as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, pollMs: 50, leaseMs: 100 });
+    workerA.start();
+    cleanups.push(() => {
+      commitA();
+      return workerA.stop();
     });
-    await sendingA;
+    await expect.poll(() => writes).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 150));
 
     // Worker B claims the message once A's lease ran out, and sends it.
@@ -214,43 +215,68 @@ describe('EMAIL delivery when a send outlives its lease', () => {
     await inbox.waitFor((m) => m.to.includes('ida@example.com'), 3000);
     await expect.poll(() => other.db.prepare('SELECT state FROM outbox WHERE job_id = ?').pluck().get(job.id)).toBe('sent');
 
-    // A's send then fails, on its last attempt: that must not fail the job B's email went out for.
-    answerA(Object.assign(new Error('Greeting never received'), { code: 'ETIMEDOUT' }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A's "failed" (its last attempt) then commits: it must not fail the job B's email went out for.
+    commitA();
+    await workerA.stop();
     expect(other.db.prepare('SELECT state, attempts, last_error FROM outbox WHERE job_id = ?').get(job.id)).toEqual({ state: 'sent', attempts: 1, last_error: null });
     expect(other.db.prepare('SELECT state FROM binding_jobs WHERE id = ?').pluck().get(job.id)).toBe('LINK_SENT');
     expect(inbox.messages()).toHaveLength(1);
   });
 
-  it('applies each mark only under the lease it was claimed with', async () => {
+  it('counts a send with no answer within half its lease as a failed attempt', async () => {
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 10) });
+    const { job } = await emailJob(cloud, tenant!, 'lu');
+    const silent = { sendMail: () => new Promise<never>(() => undefined) };
+    const worker = createMailWorker(cloud.deps, { transport: silent as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, pollMs: 50, leaseMs: 200 });
+    worker.start();
+    cleanups.push(() => worker.stop());
+    await expect.poll(() => db.prepare('SELECT state FROM binding_jobs WHERE id = ?').pluck().get(job.id)).toBe('FAILED_TO_SEND');
+    expect(db.prepare('SELECT state, attempts, last_error FROM outbox WHERE job_id = ?').get(job.id)).toEqual({
+      state: 'failed',
+      attempts: 1,
+      last_error: 'ETIMEDOUT no answer from the mail server within 100 ms',
+    });
+  });
+
+  it('refuses a lease that is not above 0', () => {
+    const { cloud } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 11) });
+    for (const leaseMs of [0, -1, Number.NaN]) {
+      expect(() => createMailWorker(cloud.deps, { transport: {} as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, leaseMs })).toThrow(RangeError);
+    }
+  });
+
+  it('applies a retry or an end only under the lease it was claimed with; "sent" from either sender', async () => {
     // Two queued messages, no mail worker: this test claims and marks as workers would.
     const { db, cloud, tenant } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 9) });
     for (const username of ['jo', 'kim']) await emailJob(cloud, tenant!, username);
     const outbox = cloud.deps.repos.outbox;
-    const ids = db.prepare('SELECT id FROM outbox').pluck().all() as string[];
+    const ids = db.prepare('SELECT id FROM outbox ORDER BY rowid').pluck().all() as string[];
     expect(ids).toHaveLength(2);
     const t0 = new Date(Date.now() + 1000);
-    const first = outbox.claimDue(t0, 2, 1000);
-    expect(first.map((claim) => claim.id).sort()).toEqual([...ids].sort());
+    const claimed = (claims: ReturnType<typeof outbox.claimDue>) => ids.map((id) => claims.find((claim) => claim.id === id)!);
+    const first = claimed(outbox.claimDue(t0, 2, 1000));
+    expect(first.every(Boolean)).toBe(true);
     expect(outbox.claimDue(t0, 2, 1000)).toEqual([]);
 
     // Both leases ran out; another sender holds them now.
     const later = new Date(t0.getTime() + 2000);
-    const second = outbox.claimDue(later, 2, 1000);
-    expect(second).toHaveLength(2);
+    const second = claimed(outbox.claimDue(later, 2, 1000));
     const row = (id: string) => db.prepare('SELECT state, attempts, last_error, lease_until, next_attempt_time FROM outbox WHERE id = ?').get(id);
     const before = ids.map(row);
-    expect(outbox.markSent(first[0]!, later)).toBe(false);
     expect(outbox.markRetry(first[0]!, 'timeout', later)).toBe(false);
     expect(outbox.end(first[1]!, 'failed', 'timeout', true)).toBe(false);
     expect(ids.map(row)).toEqual(before);
 
-    const [a, b] = ids.map((id) => second.find((claim) => claim.id === id)!);
-    expect(outbox.markSent(a!, later)).toBe(true);
-    expect(outbox.end(b!, 'cancelled', 'job is REVOKED', false)).toBe(true);
-    expect(ids.map(row)).toMatchObject([{ state: 'sent', attempts: 1, lease_until: null }, { state: 'cancelled', attempts: 0, lease_until: null }]);
-    // A mark is used once: the lease went with it.
-    expect(outbox.markSent(a!, later)).toBe(false);
+    // The first sender's message did go out: that stands, and the second sender's marks no longer apply.
+    expect(outbox.markSent(first[0]!, later)).toBe(true);
+    expect(outbox.markRetry(second[0]!, 'timeout', later)).toBe(false);
+    expect(outbox.end(second[0]!, 'failed', 'timeout', true)).toBe(false);
+    expect(outbox.markSent(second[0]!, later)).toBe(false);
+    expect(outbox.end(second[1]!, 'cancelled', 'job is REVOKED', false)).toBe(true);
+    expect(ids.map(row)).toMatchObject([
+      { state: 'sent', attempts: 1, last_error: null, lease_until: null },
+      { state: 'cancelled', attempts: 0, last_error: 'job is REVOKED', lease_until: null },
+    ]);
   });
 });
 

@@ -24,10 +24,15 @@ export interface OutboxClaim {
 /**
  * The email outbox: durable, so a message queued before a crash is sent after
  * the restart. A worker claims due rows with a short lease, so two workers on
- * one database (e.g. two processes) never send the same message at once. Each
- * mark after a send applies only while its sender still holds that lease: a
- * send that outlived its lease (a slow mail server) may have been claimed and
- * sent by another worker meanwhile, whose outcome must stand.
+ * one database (e.g. two processes) never send the same message at once. A
+ * retry or an end applies only while its sender still holds that lease: a send
+ * that outlived its lease may have been claimed and sent by another worker
+ * meanwhile, whose outcome must stand. "Sent" is a fact, whoever learns it: it
+ * applies to any message still queued and clears the lease, so the other
+ * sender's marks then change nothing. Left: when the other sender's last
+ * attempt fails and commits first, the message ends failed although the first
+ * send got through (the mail worker keeps each send inside half its lease, so
+ * this needs a commit that waits longer than the other half).
  */
 export function createOutboxRepository(db: Db) {
   const insert = db.prepare(
@@ -43,7 +48,7 @@ export function createOutboxRepository(db: Db) {
   );
   const sent = db.prepare(
     `UPDATE outbox SET state = 'sent', sealed_link = NULL, attempts = attempts + 1, sent_time = @now, lease_until = NULL, last_error = NULL
-     WHERE id = @id AND lease_until = @lease`,
+     WHERE id = @id AND state = 'queued'`,
   );
   const retry = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_time = @next, lease_until = NULL WHERE id = @id AND lease_until = @lease`,
@@ -74,8 +79,8 @@ export function createOutboxRepository(db: Db) {
           .map((row) => ({ ...row, lease_until: until }));
       })();
     },
-    // Each mark answers false, and changes nothing, when the claim's lease is no longer the row's.
-    markSent: (claim: OutboxClaim, now: Date): boolean => sent.run({ id: claim.id, lease: claim.lease_until, now: now.toISOString() }).changes === 1,
+    // Each mark answers false, and changes nothing, when it no longer applies (see above).
+    markSent: (claim: OutboxClaim, now: Date): boolean => sent.run({ id: claim.id, now: now.toISOString() }).changes === 1,
     markRetry: (claim: OutboxClaim, error: string, next: Date): boolean =>
       retry.run({ id: claim.id, lease: claim.lease_until, error, next: next.toISOString() }).changes === 1,
     /** Gives up on a message: 'failed' after the last attempt, 'cancelled' when its job no longer wants it. */

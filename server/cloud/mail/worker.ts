@@ -15,7 +15,10 @@ export interface MailWorkerOptions {
   pollMs?: number;
   /** Messages sent at once. */
   concurrency?: number;
-  /** How long a claimed message is this worker's to send before another may claim it. */
+  /**
+   * How long a claimed message is this worker's to send before another may claim it. A send
+   * that has no answer within half of it counts as a failed attempt (see sendWithin).
+   */
   leaseMs?: number;
 }
 
@@ -37,6 +40,7 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
   const pollMs = options.pollMs ?? 1000;
   const concurrency = options.concurrency ?? 4;
   const leaseMs = options.leaseMs ?? 60_000;
+  if (!(leaseMs > 0)) throw new RangeError(`leaseMs must be above 0, not ${leaseMs}`);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
@@ -59,7 +63,7 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
         link: unseal(deps.secrets.sealKey, row.sealed_link),
         expireTime: job.expire_time,
       });
-      await options.transport.sendMail({ from: options.from, to: row.recipient, ...message });
+      await sendWithin(options.transport.sendMail({ from: options.from, to: row.recipient, ...message }), leaseMs / 2);
     } catch (error) {
       const reason = describe(error);
       const attempt = row.attempts + 1;
@@ -162,4 +166,18 @@ function describe(error: unknown): string {
   const e = error as { code?: string; responseCode?: number; message?: string };
   const text = e.message ?? String(error);
   return [e.code, e.responseCode, text].filter(Boolean).join(' ').slice(0, 500);
+}
+
+/**
+ * `sending`, or a failure once it has had no answer for `ms`. nodemailer's timeouts bound each
+ * step, not a whole send, and a mail server that answers slowly could keep a send past the
+ * message's lease; another worker could then claim and send it too, and this one's marks would
+ * no longer apply. The send itself may still complete later: delivery is at least once.
+ */
+function sendWithin<T>(sending: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer from the mail server within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([sending, timeout]).finally(() => clearTimeout(timer));
 }
