@@ -12,7 +12,7 @@ import { createLogger } from '../../lib/logger';
 import { createServer } from 'node:net';
 import { APP_ORIGIN, identityBody } from '../test/harness';
 import { startMailCapture, type MailCapture } from './capture';
-import { createMailWorker, type MailWorker } from './worker';
+import { createMailWorker, type MailWorker, type MailWorkerOptions } from './worker';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -34,13 +34,20 @@ function cloudWithMail(options: { dbFile: string; sealKey: Buffer; smtpPort?: nu
 /** A mail worker over `deps`, sending to `smtpPort` over real SMTP; stopped (before its database closes) after the test. */
 function startMailWorker(deps: CloudDeps, smtpPort: number, maxAttempts = 3): MailWorker {
   const transport = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, connectionTimeout: 2000, greetingTimeout: 2000 });
-  const worker = createMailWorker(deps, { transport, from: 'Bindery <no-reply@bindery.localhost>', maxAttempts, retryBaseMs: 20, pollMs: 50 });
+  cleanups.push(() => transport.close());
+  return startWorkerWith(deps, transport, { maxAttempts });
+}
+
+/** A started mail worker over `deps` and `transport` with the tests' short timings; stopped after the test. */
+function startWorkerWith(deps: CloudDeps, transport: unknown, options: Partial<MailWorkerOptions> = {}): MailWorker {
+  const worker = createMailWorker(deps, workerOptions(transport, options));
   worker.start();
-  cleanups.push(async () => {
-    await worker.stop();
-    transport.close();
-  });
+  cleanups.push(() => worker.stop());
   return worker;
+}
+
+function workerOptions(transport: unknown, options: Partial<MailWorkerOptions>): MailWorkerOptions {
+  return { transport: transport as MailWorkerOptions['transport'], from: 'Bindery <no-reply@bindery.localhost>', maxAttempts: 3, retryBaseMs: 20, pollMs: 50, ...options };
 }
 
 async function emailJob(cloud: ReturnType<typeof buildCloud>, tenant: { tenant_id: string; realm_id: string; management: { api_token: string }; app: { authenticator_config_id: string } }, username: string) {
@@ -200,12 +207,9 @@ describe('EMAIL delivery when a send outlives its lease', () => {
     const held = new Promise<void>((resolve) => (commitA = resolve));
     slow.cloud.deps.write = ((fn: () => unknown) => (++writes === 2 ? held.then(() => write(fn)) : write(fn))) as typeof write;
     const refusing = { sendMail: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) };
-    const workerA = createMailWorker(slow.cloud.deps, { transport: refusing as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, pollMs: 50, leaseMs: 100 });
-    workerA.start();
-    cleanups.push(() => {
-      commitA();
-      return workerA.stop();
-    });
+    const workerA = startWorkerWith(slow.cloud.deps, refusing, { maxAttempts: 1, leaseMs: 100 });
+    // Runs before its stop: a failed test must not leave A waiting for its commit.
+    cleanups.push(() => commitA());
     await expect.poll(() => writes).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 150));
 
@@ -227,9 +231,7 @@ describe('EMAIL delivery when a send outlives its lease', () => {
     const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 10) });
     const { job } = await emailJob(cloud, tenant!, 'lu');
     const silent = { sendMail: () => new Promise<never>(() => undefined) };
-    const worker = createMailWorker(cloud.deps, { transport: silent as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, pollMs: 50, leaseMs: 200 });
-    worker.start();
-    cleanups.push(() => worker.stop());
+    startWorkerWith(cloud.deps, silent, { maxAttempts: 1, leaseMs: 200 });
     await expect.poll(() => db.prepare('SELECT state FROM binding_jobs WHERE id = ?').pluck().get(job.id)).toBe('FAILED_TO_SEND');
     expect(db.prepare('SELECT state, attempts, last_error FROM outbox WHERE job_id = ?').get(job.id)).toEqual({
       state: 'failed',
@@ -241,7 +243,7 @@ describe('EMAIL delivery when a send outlives its lease', () => {
   it('refuses a lease that is not above 0', () => {
     const { cloud } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 11) });
     for (const leaseMs of [0, -1, Number.NaN]) {
-      expect(() => createMailWorker(cloud.deps, { transport: {} as never, from: 'a@bindery.localhost', maxAttempts: 1, retryBaseMs: 20, leaseMs })).toThrow(RangeError);
+      expect(() => createMailWorker(cloud.deps, workerOptions({}, { leaseMs }))).toThrow(RangeError);
     }
   });
 
