@@ -267,6 +267,19 @@ describe('/bi-authenticate', () => {
     expect(location.reload).toHaveBeenCalled();
   });
 
+  it('when the SDK could not get its settings (config_failed): Retry reads both the request and the passkeys again', async () => {
+    const failed = new PasskeyError('config_failed', 'The app server did not give its settings.');
+    passkeys.getPasskeys.mockRejectedValueOnce(failed);
+    passkeys.getAuthenticationContext.mockRejectedValueOnce(failed);
+    renderSignIn();
+    const alert = await screen.findByRole('alert');
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await signInButton()).toBeTruthy();
+    expect(passkeys.getPasskeys).toHaveBeenCalledTimes(2);
+    expect(passkeys.getAuthenticationContext).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('when the app server does not give its settings: says so with a Retry', async () => {
     let down = true;
     stubApi({

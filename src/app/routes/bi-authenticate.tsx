@@ -73,7 +73,15 @@ function SignInFlow({ url }: { url: string }) {
     failure = { kind: 'unsupported_browser', missing };
   } else if (sdkStartError) {
     failure = classifySignInFailure(sdkStartError);
-    failureProps = { onRetry: () => void context.refetch(), retrying: context.isFetching };
+    // Both reads wait on the one SDK start, so both failed with it: retry both, or the one
+    // left failed would bring this same failure back.
+    failureProps = {
+      onRetry: () => {
+        if (context.isError) void context.refetch();
+        if (passkeys.isError) void passkeys.refetch();
+      },
+      retrying: context.isFetching || passkeys.isFetching,
+    };
   } else if (context.error instanceof PasskeyError && context.error.code === 'not_an_authenticate_url') {
     failure = { kind: 'not_a_sign_in_request' };
   } else if (config.isError) {
