@@ -121,6 +121,25 @@ describe('/bind with an EMAIL link', () => {
     expect(screen.getByRole('link', { name: 'Continue' }).getAttribute('href')).toBe('/passkeys');
   });
 
+  it('after binding, the cached preview is stale: back on the same URL, the page reads the link again and says it was used', async () => {
+    const api = backend({ previews: [() => json(usablePreview), () => json({ state: 'used' })] });
+    const queryClient = testQueryClient();
+    const first = renderBind(emailUrl(), queryClient);
+    passkeys.bindPasskey.mockResolvedValue(bound());
+    fireEvent.click(await createButton());
+    await screen.findByText(/is ready on this browser/);
+    expect(queryClient.getQueryState(bindingLinkKeys.preview('job1'))?.isInvalidated).toBe(true);
+    // Shown the success, not read again meanwhile.
+    expect(api.calls('POST /api/binding-link/preview')).toHaveLength(1);
+
+    first.unmount();
+    renderBind(emailUrl(), queryClient);
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'This link was already used' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Create passkey' })).toBeNull();
+    expect(api.calls('POST /api/binding-link/preview')).toHaveLength(2);
+  });
+
   it('passes an https link to the SDK unchanged', async () => {
     backend();
     const url = emailUrl({ api_base_url: 'https://api-us.beyondidentity.com' });

@@ -15,6 +15,7 @@ import {
   type BindFailure,
   type PreviewOutcome,
 } from '../../features/binding/bind-failure';
+import { bindingLinkKeys } from '../../features/binding/api/binding-link-keys';
 import { credentialKeys } from '../../features/credentials/api/credential-keys';
 import { useSdk } from '../../features/passkeys/api/load-sdk';
 import { passkeyKeys } from '../../features/passkeys/api/passkey-keys';
@@ -176,6 +177,9 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
       onLinkSpent?.();
       void queryClient.invalidateQueries({ queryKey: passkeyKeys.list() });
       void queryClient.invalidateQueries({ queryKey: credentialKeys.all() });
+      // The link is used now: coming back to this URL must read it again, not offer "Create
+      // passkey" from the cached preview. Not refetched here: this page shows the success.
+      if (link.preview) void queryClient.invalidateQueries({ queryKey: bindingLinkKeys.preview(link.preview.job_id), refetchType: 'none' });
       if (mounted.current) setState({ step: 'done', result });
     } catch (error) {
       clearTimeout(timer);
