@@ -80,9 +80,11 @@ export type BindingLinkResponse = z.infer<typeof bindingLinkResponse>;
  * `POST /api/signup` answers the new person and their first binding link. It
  * starts no session: the person signs in with the new passkey (the link's
  * `post_binding_redirect_uri` leads to `/auth/login`), the same path as any
- * later sign-in.
+ * later sign-in. `binding` is null when the account was created but Beyond
+ * Identity could not make the link: the account exists (201), and only an
+ * EMAIL link can still reach it.
  */
-export const signupResponse = z.object({ me: meResponse, binding: bindingLinkResponse });
+export const signupResponse = z.object({ me: meResponse, binding: bindingLinkResponse.nullable() });
 export type SignupResponse = z.infer<typeof signupResponse>;
 
 /** `POST /api/me/binding-link`: an optional same-origin path to go to after binding. */
@@ -95,9 +97,13 @@ export const bindingLinkRequest = z.object({
 });
 export type BindingLinkRequest = z.infer<typeof bindingLinkRequest>;
 
-/** `POST /api/email-link`: someone on a new device, by username or email. */
+/**
+ * `POST /api/email-link`: someone on a new device, by username. Only the username: Beyond
+ * Identity's ListIdentities supports no other filter ("Currently, the only supported filter is
+ * `traits.username eq`"), and the app must work against it unchanged.
+ */
 export const emailLinkRequest = z.object({
-  identifier: z.string().trim().min(1, 'Enter your username or email address.').max(254),
+  username: z.string().trim().min(1, 'Enter your username.').max(254),
 });
 export type EmailLinkRequest = z.infer<typeof emailLinkRequest>;
 

@@ -68,7 +68,7 @@ test.describe('the app', () => {
     await expectAccessible(page, '/signup, username taken');
 
     await page.goto('/email-link');
-    await expect(page.getByLabel('Username or email')).toBeVisible();
+    await expect(page.getByLabel('Username', { exact: true })).toBeVisible();
     await expectAccessible(page, '/email-link, form');
     await new EmailLinkPage(page).request(unique('nobody'));
     await expectAccessible(page, '/email-link, confirmation');

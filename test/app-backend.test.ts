@@ -19,6 +19,7 @@ import {
   meResponse,
   previewResponse,
   signupResponse,
+  type SignupResponse,
 } from '../contracts/app-api';
 import type { DevTenant } from '../contracts/dev-tenant';
 import { findFreePorts } from '../scripts/support/system';
@@ -151,10 +152,16 @@ function startApp(overrides: Partial<BuildAppOptions> = {}) {
       });
       expect(answer.status, answer.text).toBe(201);
       expect(answer.cookie).toBeUndefined();
-      const body = signupResponse.parse(answer.body);
+      const body = withLink(signupResponse.parse(answer.body));
       return { cookie: await sessionCookieFor(body.me, { secret: config.sessionSecret, publicUrl: config.publicUrl }), body };
     },
   };
+}
+
+/** A sign-up answer that must carry its binding link (the cloud is up in these tests). */
+function withLink(body: SignupResponse): SignupResponse & { binding: NonNullable<SignupResponse['binding']> } {
+  if (!body.binding) throw new Error('sign-up answered no binding link');
+  return { ...body, binding: body.binding };
 }
 
 /** The cloud's management API, in-process, with the seeded token (the test's view, not the app's). */
@@ -234,7 +241,7 @@ describe('POST /api/signup', () => {
     const username = unique('ann');
     const answer = await t.post('/api/signup', { username, email: `${username}@example.com`, display_name: 'Ann Example' });
     expect(answer.status).toBe(201);
-    const body = signupResponse.parse(answer.body);
+    const body = withLink(signupResponse.parse(answer.body));
     expect(body.me).toEqual({ identity_id: expect.stringMatching(/^[0-9a-f]{16}$/), username, display_name: 'Ann Example', email: `${username}@example.com` });
     expect(body.binding.link).toBe(
       `${cloudUrl}/v1/tenants/${tenant.tenant_id}/realms/${tenant.realm_id}/identities/${body.me.identity_id}/credential-binding-jobs/${body.binding.job_id}:invokeAuthenticator?token=${new URL(body.binding.link).searchParams.get('token')}`,
@@ -278,6 +285,22 @@ describe('POST /api/signup', () => {
         },
       },
     });
+  });
+
+  it('limits each client IP to 20 well-formed sign-ups per 10 minutes; malformed ones do not count and reach no cloud', async () => {
+    let offsetMs = 0;
+    const t = startApp({ clock: () => new Date(Date.now() + offsetMs) });
+    for (let i = 0; i < 25; i++) expect((await t.post('/api/signup', { username: 'a b', email: 'x', display_name: '' })).status).toBe(400);
+    for (let i = 0; i < 20; i++) await t.signup(unique('lim'));
+    const username = unique('lim');
+    const limited = await t.post('/api/signup', { username, email: `${username}@example.com`, display_name: 'Lim' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect(limited.headers.get('retry-after')).toBe('600');
+    const found = await management('GET', `/identities?filter=${encodeURIComponent(`traits.username eq "${username}"`)}`);
+    expect(found.body.identities).toEqual([]);
+    offsetMs = 10 * 60_000 + 1;
+    await t.signup(username);
   });
 
   it('refuses a cross-site form post (not JSON) before doing anything', async () => {
@@ -359,14 +382,14 @@ describe('POST /api/me/binding-link', () => {
 });
 
 describe('POST /api/email-link (someone on a new device)', () => {
-  it('answers a known and an unknown identifier identically; only the known one gets an EMAIL job', async () => {
+  it('answers a known and an unknown username identically; only the known one gets an EMAIL job', async () => {
     const t = startApp();
     const username = unique('fay');
     const { body: signup } = await t.signup(username);
     const before = (await emailJobs()).length;
 
-    const known = await t.post('/api/email-link', { identifier: username });
-    const unknown = await t.post('/api/email-link', { identifier: unique('nobody') });
+    const known = await t.post('/api/email-link', { username: username });
+    const unknown = await t.post('/api/email-link', { username: unique('nobody') });
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(emailLinkResponse.parse(known.body)).toEqual(unknown.body);
@@ -380,51 +403,55 @@ describe('POST /api/email-link (someone on a new device)', () => {
     expect(jobs.filter((j) => j.identity_id === signup.me.identity_id)).toHaveLength(1);
   });
 
-  it('finds the identity by email address too, regardless of case', async () => {
+  it('finds the identity by username regardless of case, and never by email address (Beyond Identity filters by username only)', async () => {
     const t = startApp();
     const username = unique('gus');
-    const { body: signup } = await t.signup(username, { email: `${username}@Example.com` });
-    const answer = await t.post('/api/email-link', { identifier: `  ${username.toUpperCase()}@EXAMPLE.COM ` });
-    expect(answer.status).toBe(202);
+    const { body: signup } = await t.signup(username, { email: `${username}@example.com` });
+    const byAddress = await t.post('/api/email-link', { username: `${username}@example.com` });
+    expect(byAddress.status).toBe(202);
+    await t.background.idle();
+    expect((await emailJobs()).filter((j) => j.identity_id === signup.me.identity_id)).toHaveLength(0);
+
+    expect((await t.post('/api/email-link', { username: `  ${username.toUpperCase()} ` })).status).toBe(202);
     await t.background.idle();
     expect((await emailJobs()).filter((j) => j.identity_id === signup.me.identity_id)).toHaveLength(1);
   });
 
-  it('limits each identifier to 5 per 10 minutes, answering 429 rate_limited with Retry-After', async () => {
+  it('limits each username to 5 per 10 minutes, answering 429 rate_limited with Retry-After', async () => {
     let offsetMs = 0;
     const t = startApp({ clock: () => new Date(Date.now() + offsetMs) });
     const username = unique('hal');
     const { body: signup } = await t.signup(username);
-    for (let i = 0; i < 5; i++) expect((await t.post('/api/email-link', { identifier: username })).status).toBe(202);
-    const limited = await t.post('/api/email-link', { identifier: username.toUpperCase() });
+    for (let i = 0; i < 5; i++) expect((await t.post('/api/email-link', { username: username })).status).toBe(202);
+    const limited = await t.post('/api/email-link', { username: username.toUpperCase() });
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({ error: { code: 'rate_limited', message: 'Too many requests. Try again in 10 minutes.' } });
     expect(limited.headers.get('retry-after')).toBe('600');
     await t.background.idle();
     expect((await emailJobs()).filter((j) => j.identity_id === signup.me.identity_id)).toHaveLength(5);
 
-    // Another identifier is still fine; after the window, this one is too.
-    expect((await t.post('/api/email-link', { identifier: unique('other') })).status).toBe(202);
+    // Another username is still fine; after the window, this one is too.
+    expect((await t.post('/api/email-link', { username: unique('other') })).status).toBe(202);
     offsetMs = 10 * 60_000 + 1;
-    expect((await t.post('/api/email-link', { identifier: username })).status).toBe(202);
+    expect((await t.post('/api/email-link', { username: username })).status).toBe(202);
     await t.background.idle();
   });
 
-  it('limits each client IP to 20 per 10 minutes across identifiers', async () => {
+  it('limits each client IP to 20 per 10 minutes across usernames', async () => {
     const t = startApp();
-    for (let i = 0; i < 20; i++) expect((await t.post('/api/email-link', { identifier: unique('ip') })).status).toBe(202);
-    const limited = await t.post('/api/email-link', { identifier: unique('ip') });
+    for (let i = 0; i < 20; i++) expect((await t.post('/api/email-link', { username: unique('ip') })).status).toBe(202);
+    const limited = await t.post('/api/email-link', { username: unique('ip') });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(590);
     await t.background.idle();
   });
 
-  it('refuses an empty identifier', async () => {
+  it('refuses an empty username', async () => {
     const t = startApp();
-    const answer = await t.post('/api/email-link', { identifier: '  ' });
+    const answer = await t.post('/api/email-link', { username: '  ' });
     expect(answer.status).toBe(400);
-    expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'Check the highlighted fields.', fields: { identifier: 'Enter your username or email address.' } });
+    expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'Check the highlighted fields.', fields: { username: 'Enter your username.' } });
   });
 });
 

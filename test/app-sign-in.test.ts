@@ -127,6 +127,7 @@ async function signUpAndBind(): Promise<Passkey & { postBindingRedirectUri: stri
   // Sign-up starts no session any more.
   expect(answer.headers.getSetCookie()).toEqual([]);
   const signup = signupResponse.parse(await answer.json());
+  if (!signup.binding) throw new Error('sign-up answered no binding link');
 
   const instruction = await fetch(signup.binding.link, { headers: { accept: 'application/json' } });
   expect(instruction.status).toBe(200);
@@ -415,7 +416,7 @@ describe('sign-in with a passkey against the real local cloud', () => {
     const answer = await app.request('/api/email-link', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ identifier: passkey.username }),
+      body: JSON.stringify({ username: passkey.username }),
     });
     expect(answer.status).toBe(202);
     // The job is created after the answer (no account enumeration by timing).

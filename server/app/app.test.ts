@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signupResponse } from '../../contracts/app-api';
 import { createLogger } from '../lib/logger';
 import { buildApp } from './app';
 import { createBackgroundTasks } from './background';
@@ -60,19 +61,16 @@ const happy = (request: FakeRequest) => {
 };
 
 describe('failure paths', () => {
-  it('sign-up whose binding job fails: 502 cloud_error saying the account exists and where to get a link; no session', async () => {
+  it('sign-up whose binding job fails: 201 with the account and no link (it exists; only an EMAIL link reaches it now); no session', async () => {
     const t = setup((request) =>
       request.url.pathname.endsWith('/identities') ? json(200, identity) : json(500, { code: 'internal_server_error', message: 'db exploded at 10.0.0.7' }),
     );
     const response = await t.post('/api/signup', { username: 'ann', email: 'ann@example.com', display_name: 'Ann' });
-    expect(response.status).toBe(502);
+    expect(response.status).toBe(201);
     const body = await response.json();
-    expect(body).toEqual({
-      error: {
-        code: 'cloud_error',
-        message: 'Your account was created, but the link to add a passkey could not be made. Ask for a link by email in a moment.',
-        request_id: response.headers.get('x-request-id'),
-      },
+    expect(signupResponse.parse(body)).toEqual({
+      me: { identity_id: 'i1', username: 'ann', display_name: 'Ann', email: 'ann@example.com' },
+      binding: null,
     });
     expect(JSON.stringify(body)).not.toContain('10.0.0.7');
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -80,7 +78,7 @@ describe('failure paths', () => {
     const warning = t.lines.find((l) => l.message === 'Beyond Identity call failed')!;
     expect(warning).toMatchObject({
       level: 'warn',
-      requestId: body.error.request_id,
+      requestId: response.headers.get('x-request-id'),
       code: 'cloud_error',
       upstream: { operation: 'CreateCredentialBindingJob', status: 500, code: 'internal_server_error', message: 'db exploded at 10.0.0.7' },
     });
@@ -104,7 +102,7 @@ describe('failure paths', () => {
 
   it('refuses oversized bodies with 413 invalid_request', async () => {
     const t = setup(happy);
-    const response = await t.post('/api/email-link', { identifier: 'x'.repeat(20_000) });
+    const response = await t.post('/api/email-link', { username: 'x'.repeat(20_000) });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: { code: 'invalid_request', message: 'The request body is too large.' } });
     expect(t.fetch.calls).toHaveLength(0);
@@ -117,7 +115,7 @@ describe('failure paths', () => {
       await gate;
       return json(503, { code: 'service_unavailable', message: 'down' });
     });
-    const response = await t.post('/api/email-link', { identifier: 'ann' });
+    const response = await t.post('/api/email-link', { username: 'ann' });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({
       message: 'If an account matches and has an email address, a link to add a passkey is on its way. Open it on the device that should get the passkey.',

@@ -8,9 +8,8 @@ import { newId } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { createBackgroundTasks, type BackgroundTasks } from './background';
 import { createBiClient } from './bi/client';
-import { BiError } from './bi/errors';
 import type { AppConfig } from './config';
-import type { AppDeps, AppEnv } from './deps';
+import { logCloudFailure, type AppDeps, type AppEnv } from './deps';
 import { AppError, toAppError } from './errors';
 import { createOidcClient } from './oidc/client';
 import { createFlowCookie } from './oidc/flow-cookie';
@@ -31,12 +30,17 @@ type LimitRule = Pick<RateLimitOptions, 'limit' | 'windowMs'>;
 
 /** The rate limits (per instance; see rate-limit.ts). */
 export const DEFAULT_RATE_LIMITS = {
-  /** Each hit may send a real email: 5 per 10 minutes per username, email address or signed-in identity. */
+  /** Each hit may send a real email: 5 per 10 minutes per username or signed-in identity. */
   emailLinkPerIdentifier: { limit: 5, windowMs: 10 * 60_000 },
   /** Across identifiers, so one client cannot mail everyone: 20 per 10 minutes per IP. */
   emailLinkPerIp: { limit: 20, windowMs: 10 * 60_000 },
   /** Generous (the /bind page previews on load and on retry), but no token guessing at speed. */
   previewPerIp: { limit: 60, windowMs: 60_000 },
+  /**
+   * Each sign-up creates an identity in the tenant (and takes its username for good): room for
+   * a household or an office behind one address, not for a script filling the tenant.
+   */
+  signupPerIp: { limit: 20, windowMs: 10 * 60_000 },
 } satisfies Record<string, LimitRule>;
 
 export interface BuildAppOptions {
@@ -79,6 +83,7 @@ export function buildApp(options: BuildAppOptions) {
       emailLinkPerIdentifier: createRateLimiter({ ...limits.emailLinkPerIdentifier, clock }),
       emailLinkPerIp: createRateLimiter({ ...limits.emailLinkPerIp, clock }),
       previewPerIp: createRateLimiter({ ...limits.previewPerIp, clock }),
+      signupPerIp: createRateLimiter({ ...limits.signupPerIp, clock }),
     },
     background: options.background ?? createBackgroundTasks(log),
   };
@@ -138,10 +143,7 @@ export function buildApp(options: BuildAppOptions) {
     const requestId = c.get('requestId');
     const appError = toAppError(error);
     if (appError) {
-      const upstream = appError.cause instanceof BiError ? appError.cause : undefined;
-      if (appError.status >= 500) {
-        log.warn('Beyond Identity call failed', { requestId, path: c.req.path, code: appError.code, upstream: upstream?.upstream, cause: upstream?.cause });
-      }
+      if (appError.status >= 500) logCloudFailure(log, requestId, c.req.path, appError);
       for (const [name, value] of Object.entries(appError.headers)) c.header(name, value);
       return c.json(appError.toBody(appError.status >= 500 ? requestId : undefined), appError.status);
     }

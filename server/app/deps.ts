@@ -3,6 +3,7 @@ import type { Logger } from '../lib/logger';
 import type { BackgroundTasks } from './background';
 import type { BiClient } from './bi/client';
 import type { AppConfig } from './config';
+import { BiError } from './bi/errors';
 import { AppError } from './errors';
 import type { OidcClient } from './oidc/client';
 import type { FlowCookie } from './oidc/flow-cookie';
@@ -20,6 +21,7 @@ export interface AppLimits {
   emailLinkPerIp: RateLimiter;
   emailLinkPerIdentifier: RateLimiter;
   previewPerIp: RateLimiter;
+  signupPerIp: RateLimiter;
 }
 
 /** What route handlers use; built once by `buildApp`. */
@@ -50,4 +52,13 @@ function wait(seconds: number): string {
   if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
   const minutes = Math.ceil(seconds / 60);
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/**
+ * Logs a failed Beyond Identity call that the person saw as a 5xx (or, for sign-up, as a
+ * missing link): the request id and the upstream answer, which the browser never gets.
+ */
+export function logCloudFailure(log: Logger, requestId: string, path: string, error: AppError): void {
+  const upstream = error.cause instanceof BiError ? error.cause : undefined;
+  log.warn('Beyond Identity call failed', { requestId, path, code: error.code, upstream: upstream?.upstream, cause: upstream?.cause });
 }

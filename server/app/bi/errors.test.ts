@@ -177,8 +177,6 @@ describe('resource clients', () => {
     const client = createBiClient(bi, { fetch });
     expect(await client.identities.findByUsername('a"b\\c')).toBeUndefined();
     expect(fetch.calls[0]!.url.searchParams.get('filter')).toBe('traits.username eq "a\\"b\\\\c"');
-    await client.identities.findByEmail('ann@example.com');
-    expect(fetch.calls[1]!.url.searchParams.get('filter')).toBe('traits.primary_email_address eq "ann@example.com"');
   });
 
   it('creates RETURN and EMAIL jobs under the configured authenticator config; a RETURN without link is cloud_error', async () => {

@@ -22,7 +22,7 @@ export interface NewIdentity {
   displayName: string;
 }
 
-/** Identities: CreateIdentity, GetIdentity and ListIdentities by username or email. */
+/** Identities: CreateIdentity, GetIdentity and ListIdentities by username (the only filter Beyond Identity supports). */
 export function identitiesClient(http: BiHttp) {
   return {
     /** Creates an active identity. @throws {BiError} `username_taken` when the realm has the username (in any case). */
@@ -54,16 +54,6 @@ export function identitiesClient(http: BiHttp) {
       return list.identities.find((i) => i.traits.username.toLowerCase() === username.toLowerCase());
     },
 
-    /**
-     * Identities whose primary email address is `email` (at most `limit`).
-     * Beyond Identity does not make email addresses unique, so there may be several.
-     */
-    async findByEmail(email: string, limit = 5): Promise<BiIdentity[]> {
-      const list = await http.management('ListIdentities', 'GET', `/identities?${query(`traits.primary_email_address eq ${quoted(email)}`, limit)}`, identityList);
-      return list.identities
-        .filter((i) => i.traits.primary_email_address?.toLowerCase() === email.toLowerCase())
-        .slice(0, limit);
-    },
   };
 }
 

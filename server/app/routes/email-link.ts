@@ -1,6 +1,5 @@
 import { emailLinkRequest, type EmailLinkResponse } from '../../../contracts/app-api';
 import { BiError } from '../bi/errors';
-import type { BiIdentity } from '../bi/identities';
 import { enforce, type AppDeps, type AppHono } from '../deps';
 import { AppError } from '../errors';
 import { clientIp, readJson } from '../request';
@@ -36,28 +35,23 @@ export function mountEmailLink(app: AppHono, deps: AppDeps): void {
    * says nothing either. The lookup and the job run afterwards.
    */
   app.post('/api/email-link', async (c) => {
-    const { identifier } = await readJson(c, emailLinkRequest);
+    const { username } = await readJson(c, emailLinkRequest);
     enforce(deps.limits.emailLinkPerIp, clientIp(c));
-    enforce(deps.limits.emailLinkPerIdentifier, `identifier:${identifier.toLowerCase()}`);
-    deps.background.run('email-link', () => sendEmailLinks(deps, identifier), { requestId: c.get('requestId') });
+    enforce(deps.limits.emailLinkPerIdentifier, `username:${username.toLowerCase()}`);
+    deps.background.run('email-link', () => sendEmailLink(deps, username), { requestId: c.get('requestId') });
     return c.json(EMAIL_LINK_SENT, 202);
   });
 }
 
 /**
- * Finds the identity by username, else (for something shaped like an email
- * address) by primary email address, and creates an EMAIL job for each
- * active match with an email address. Email addresses are not unique in
- * Beyond Identity; every match's mail goes to the same mailbox, whose owner
- * owns all those accounts, so each gets its link.
+ * Finds the identity by username and, when it is active and has an email
+ * address, creates an EMAIL job for it. Not by email address: Beyond
+ * Identity filters identities by username only, so an app that looked
+ * addresses up would mail nobody against the real cloud, and say nothing.
  */
-async function sendEmailLinks(deps: AppDeps, identifier: string): Promise<void> {
-  const byUsername = await deps.bi.identities.findByUsername(identifier);
-  let matches: BiIdentity[] = byUsername ? [byUsername] : [];
-  if (matches.length === 0 && identifier.includes('@')) matches = await deps.bi.identities.findByEmail(identifier);
-  for (const identity of matches) {
-    if ((identity.status ?? 'active') !== 'active' || !identity.traits.primary_email_address) continue;
-    // Binding from the email ends signed in, through the same path as any sign-in.
-    await deps.bi.bindingJobs.create(identity.id, { deliveryMethod: 'EMAIL', postBindingRedirectUri: signInAfterBinding(deps.config.publicUrl) });
-  }
+async function sendEmailLink(deps: AppDeps, username: string): Promise<void> {
+  const identity = await deps.bi.identities.findByUsername(username);
+  if (!identity || (identity.status ?? 'active') !== 'active' || !identity.traits.primary_email_address) return;
+  // Binding from the email ends signed in, through the same path as any sign-in.
+  await deps.bi.bindingJobs.create(identity.id, { deliveryMethod: 'EMAIL', postBindingRedirectUri: signInAfterBinding(deps.config.publicUrl) });
 }

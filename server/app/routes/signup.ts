@@ -1,7 +1,7 @@
 import { signupRequest, type MeResponse, type SignupResponse } from '../../../contracts/app-api';
-import type { AppDeps, AppHono } from '../deps';
-import { AppError, toAppError } from '../errors';
-import { readJson } from '../request';
+import { enforce, logCloudFailure, type AppDeps, type AppHono } from '../deps';
+import { toAppError } from '../errors';
+import { clientIp, readJson } from '../request';
 import { createReturnLink } from './binding-link';
 
 /**
@@ -23,6 +23,8 @@ export function signInAfterBinding(publicUrl: string): string {
 export function mountSignup(app: AppHono, deps: AppDeps): void {
   app.post('/api/signup', async (c) => {
     const body = await readJson(c, signupRequest);
+    // Counted once the request is well formed: only those reach Beyond Identity.
+    enforce(deps.limits.signupPerIp, clientIp(c));
     const identity = await deps.bi.identities.create({ username: body.username, email: body.email, displayName: body.display_name });
     const me: MeResponse = {
       identity_id: identity.id,
@@ -30,21 +32,18 @@ export function mountSignup(app: AppHono, deps: AppDeps): void {
       display_name: identity.display_name,
       ...(identity.traits.primary_email_address ? { email: identity.traits.primary_email_address } : {}),
     };
-    let binding;
+    let binding: SignupResponse['binding'];
     try {
       binding = await createReturnLink(deps, identity.id, signInAfterBinding(deps.config.publicUrl));
     } catch (error) {
-      // The identity (and its username) exists now, and without a session
-      // only the EMAIL link can still reach it: say so instead of "try again",
-      // which would answer username_taken.
+      // The identity (and its username) exists now: an error answer would
+      // read "not created", and trying again would answer username_taken.
+      // So the answer is what happened, 201 without a link, and the SPA
+      // offers the EMAIL link, the one way left to reach the account.
       const appError = toAppError(error);
       if (!appError || appError.status < 500) throw error;
-      throw new AppError(
-        appError.status,
-        appError.code,
-        'Your account was created, but the link to add a passkey could not be made. Ask for a link by email in a moment.',
-        { cause: error },
-      );
+      logCloudFailure(deps.log, c.get('requestId'), c.req.path, appError);
+      binding = null;
     }
     c.header('Cache-Control', 'no-store');
     return c.json({ me, binding } satisfies SignupResponse, 201);

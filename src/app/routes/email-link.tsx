@@ -15,7 +15,7 @@ export const NEUTRAL_CONFIRMATION =
 
 /** `/email-link`: someone with an account (a passkey elsewhere) asks for a binding link by email. */
 export function EmailLinkRoute() {
-  const [identifier, setIdentifier] = useState('');
+  const [username, setUsername] = useState('');
   const [fieldError, setFieldError] = useState<string>();
   const input = useRef<HTMLInputElement>(null);
   const send = useSendEmailLink();
@@ -23,16 +23,16 @@ export function EmailLinkRoute() {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (send.isPending) return;
-    const parsed = emailLinkRequest.safeParse({ identifier });
+    const parsed = emailLinkRequest.safeParse({ username });
     if (!parsed.success) {
-      setFieldError(parsed.error.issues[0]?.message ?? 'Enter your username or email address.');
+      setFieldError(parsed.error.issues[0]?.message ?? 'Enter your username.');
       input.current?.focus();
       return;
     }
     setFieldError(undefined);
     send.mutate(parsed.data, {
       onError: (error) => {
-        const message = isApiError(error, 'invalid_request') ? error.fields.identifier : undefined;
+        const message = isApiError(error, 'invalid_request') ? error.fields.username : undefined;
         if (message) {
           setFieldError(message);
           input.current?.focus();
@@ -64,10 +64,10 @@ export function EmailLinkRoute() {
               className="button button--link"
               onClick={() => {
                 send.reset();
-                setIdentifier('');
+                setUsername('');
               }}
             >
-              try another username or address
+              try another username
             </button>
             .
           </p>
@@ -80,12 +80,13 @@ export function EmailLinkRoute() {
           </p>
           <form className="form" noValidate onSubmit={onSubmit} aria-busy={send.isPending}>
             <TextField
-              name="identifier"
-              label="Username or email"
+              name="username"
+              label="Username"
+              hint="The one you chose when you created your account. The link goes to its email address."
               autoComplete="username"
-              value={identifier}
+              value={username}
               onChange={(value) => {
-                setIdentifier(value);
+                setUsername(value);
                 setFieldError(undefined);
               }}
               error={fieldError}

@@ -105,6 +105,29 @@ describe('/signup', () => {
     expect(router.state.location.state).toBeNull();
   });
 
+  it('account created without a link: says so, keeps the form away, and offers the EMAIL link for that username', async () => {
+    const me = { identity_id: 'i1', username: 'ann', display_name: 'Ann Lee', email: 'ann@example.com' };
+    const api = stubApi({
+      'GET /api/me': () => apiError(401, 'unauthenticated'),
+      'POST /api/signup': () => json({ me, binding: null }, 201),
+      'POST /api/email-link': () => json({ message: 'neutral' }, 202),
+    });
+    const { router } = renderSignup();
+    fill({ username: 'ann', email: 'ann@example.com', display_name: 'Ann Lee' });
+    submit();
+
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Your account was created' });
+    expect(document.activeElement).toBe(heading);
+    expect(screen.getByText(/could not be made just now, so ann has no passkey yet/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Create account' })).toBeNull();
+    expect(screen.queryByText(/was not created/)).toBeNull();
+    expect(router.state.location.pathname).toBe('/signup');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Email me a link' }));
+    expect((await screen.findByRole('status')).textContent).toBe('We asked for a link to ann@example.com. Open it on this device to create your passkey.');
+    expect(api.calls('POST /api/email-link').map((c) => c.body)).toEqual([{ username: 'ann' }]);
+  });
+
   it('says when there were too many attempts', async () => {
     stubApi({
       'GET /api/me': () => apiError(401, 'unauthenticated'),

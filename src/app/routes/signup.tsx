@@ -1,13 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { signupRequest, type SignupRequest } from '../../../contracts/app-api';
+import { signupRequest, type MeResponse, type SignupRequest } from '../../../contracts/app-api';
 import { describeRateLimit, isApiError } from '../../lib/api-error';
 import { paths } from '../../lib/paths';
 import { TextField } from '../components/text-field';
 import { useMe } from '../features/auth/api/get-me';
 import { useSignup } from '../features/auth/api/signup';
 import { storeReturnBindingLink } from '../features/binding/api/create-binding-link';
+import { useSendEmailLink } from '../features/email-link/api/send-email-link';
 
 type FieldName = keyof SignupRequest;
 type FieldErrors = Partial<Record<FieldName, string>>;
@@ -43,8 +44,12 @@ export function SignupRoute() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const inputs = useRef<Partial<Record<FieldName, HTMLInputElement | null>>>({});
 
+  const [createdWithoutLink, setCreatedWithoutLink] = useState<MeResponse>();
   const signup = useSignup({
     onSuccess: (data) => {
+      // The account exists but Beyond Identity made no link: the form must not come back
+      // (a second try would answer "username taken"); the EMAIL link is the way left.
+      if (!data.binding) return setCreatedWithoutLink(data.me);
       // The RETURN link goes to /bind through memory only: not the URL, history state or storage.
       // With it goes whose passkey it creates: sign-up starts no session to ask.
       storeReturnBindingLink(queryClient, data.binding, data.me);
@@ -93,6 +98,8 @@ export function SignupRoute() {
       formError = `Your account was not created. ${error.message}`;
     }
   }
+
+  if (createdWithoutLink) return <CreatedWithoutLink me={createdWithoutLink} />;
 
   return (
     <section className="card" aria-labelledby="signup-title">
@@ -158,6 +165,53 @@ export function SignupRoute() {
       <p className="aside">
         Already have an account on another device? <Link to={paths.app.emailLink.getHref()}>Email me a link</Link>.
       </p>
+    </section>
+  );
+}
+
+/**
+ * The account was created but has no passkey yet, and no binding link came with it. Without a
+ * session only an EMAIL link can reach the account, so that is the one action offered.
+ */
+function CreatedWithoutLink({ me }: { me: MeResponse }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const send = useSendEmailLink();
+  // The form this replaces held the focus: put it on the news.
+  useEffect(() => heading.current?.focus(), []);
+
+  return (
+    <section className="card" aria-labelledby="signup-title">
+      <title>Account created · Bindery</title>
+      <h1 id="signup-title" tabIndex={-1} ref={heading}>
+        Your account was created
+      </h1>
+      <p className="status status--error">
+        The link to add a passkey on this device could not be made just now, so {me.username} has no passkey yet.
+      </p>
+      {send.isSuccess ? (
+        <p className="status status--ok" role="status">
+          We asked for a link to {me.email ?? 'your email address'}. Open it on this device to create your passkey.
+        </p>
+      ) : (
+        <>
+          <p>We can email you a link instead. Open it on this device to create your passkey.</p>
+          {send.isError && (
+            <p className="status status--error" role="alert">
+              {isApiError(send.error, 'rate_limited') ? describeRateLimit(send.error) : `The link was not sent. ${send.error.message}`}
+            </p>
+          )}
+          <div className="actions">
+            <button
+              type="button"
+              className="button"
+              disabled={send.isPending}
+              onClick={() => send.mutate({ username: me.username })}
+            >
+              {send.isPending ? 'Sending…' : 'Email me a link'}
+            </button>
+          </div>
+        </>
+      )}
     </section>
   );
 }

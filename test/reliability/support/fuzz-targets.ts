@@ -678,8 +678,8 @@ function appTargets(fx: Fixtures): Target[] {
       runs: 200,
       requests: fc
         .oneof(
-          appBadBody(['identifier']),
-          fc.oneof(nonObject.filter((v) => typeof v !== 'string'), fc.constantFrom('', '   ', 'x'.repeat(255))).map((identifier) => json({ identifier })),
+          appBadBody(['username']),
+          fc.oneof(nonObject.filter((v) => typeof v !== 'string'), fc.constantFrom('', '   ', 'x'.repeat(255))).map((username) => json({ username })),
         )
         .map((body) => post('/api/email-link', body)),
     },

@@ -4,7 +4,7 @@ import { paths } from '../../../../lib/paths';
 import { request } from '../../../../lib/request';
 
 /**
- * `POST /api/email-link`: asks for an EMAIL binding link for a username or email address.
+ * `POST /api/email-link`: asks for an EMAIL binding link for a username.
  * The answer is the same whether or not an account matched (no account enumeration).
  *
  * @throws {ApiError} `rate_limited` (with `retryAfterSeconds`), `invalid_request`…
