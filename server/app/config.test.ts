@@ -109,7 +109,9 @@ describe('readAppConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:4000');
     expect(config.allowedDomains).toEqual(['localhost']);
     expect(config.bi).toMatchObject({ tenantId: 'aaaaaaaaaaaaaaaa', realmId: 'ffffffffffffffff', authenticatorConfigId: 'eeeeeeeeeeeeeeee' });
-    expect(config.bi.management).toEqual({ kind: 'client', applicationId: 'cccccccccccccccc', clientId: 'cid', clientSecret: 'csecret' });
+    // The management application's realm defaults to BI_REALM_ID; BI_MANAGEMENT_REALM_ID names another.
+    expect(config.bi.management).toEqual({ kind: 'client', realmId: 'ffffffffffffffff', applicationId: 'cccccccccccccccc', clientId: 'cid', clientSecret: 'csecret' });
+    expect(readAppConfig({ DATA_DIR: dataDir, BI_MANAGEMENT_REALM_ID: '1111111111111111' }).bi.management).toMatchObject({ kind: 'client', realmId: '1111111111111111' });
     expect(config.bi.signIn).toEqual({ clientId: 'x', clientSecret: 'y', tokenEndpointAuthMethod: 'client_secret_basic' });
     // The environment wins here too.
     expect(readAppConfig({ DATA_DIR: dataDir, BI_APP_CLIENT_ID: 'env-client' }).bi.signIn).toMatchObject({ clientId: 'env-client', clientSecret: 'y' });

@@ -37,6 +37,9 @@ const bareHost = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z
  *   BI_API_TOKEN                 a management API token, or instead
  *   BI_MANAGEMENT_APPLICATION_ID + BI_MANAGEMENT_CLIENT_ID + BI_MANAGEMENT_CLIENT_SECRET
  *                                a management application whose client credentials mint tokens
+ *   BI_MANAGEMENT_REALM_ID       optional: that application's realm, when it is not BI_REALM_ID
+ *                                (Beyond Identity's own Management API application lives in the
+ *                                tenant's admin realm); its token endpoint is under this realm
  *   BI_ALLOWED_DOMAINS           optional: the SDK's allowedDomains (default: the API and auth hosts)
  */
 const appEnv = z
@@ -59,6 +62,7 @@ const appEnv = z
     BI_APPLICATION_ID: biId,
     BI_AUTHENTICATOR_CONFIG_ID: biId,
     BI_MANAGEMENT_APPLICATION_ID: biId.optional(),
+    BI_MANAGEMENT_REALM_ID: biId.optional(),
     BI_MANAGEMENT_CLIENT_ID: z.string().min(1).optional(),
     BI_MANAGEMENT_CLIENT_SECRET: z.string().min(1).optional(),
     BI_API_TOKEN: z.string().min(1).optional(),
@@ -107,7 +111,7 @@ export interface AppConfig {
     authenticatorConfigId: string;
     management:
       | { kind: 'token'; apiToken: string }
-      | { kind: 'client'; applicationId: string; clientId: string; clientSecret: string };
+      | { kind: 'client'; realmId: string; applicationId: string; clientId: string; clientSecret: string };
     /** Sign-in with a passkey (OIDC, application `applicationId`); undefined: not configured, no sign-in. */
     signIn?: SignInClient | undefined;
   };
@@ -142,6 +146,7 @@ export function readAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
         ? { kind: 'token', apiToken: e.BI_API_TOKEN }
         : {
             kind: 'client',
+            realmId: e.BI_MANAGEMENT_REALM_ID ?? e.BI_REALM_ID,
             applicationId: e.BI_MANAGEMENT_APPLICATION_ID!,
             clientId: e.BI_MANAGEMENT_CLIENT_ID!,
             clientSecret: e.BI_MANAGEMENT_CLIENT_SECRET!,

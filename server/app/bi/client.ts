@@ -25,7 +25,8 @@ export function createBiClient(bi: AppConfig['bi'], options: BiClientOptions = {
       : clientCredentialsToken({
           authBaseUrl: bi.authBaseUrl,
           tenantId: bi.tenantId,
-          realmId: bi.realmId,
+          // The management application's realm, which may be the tenant's admin realm.
+          realmId: bi.management.realmId,
           applicationId: bi.management.applicationId,
           clientId: bi.management.clientId,
           clientSecret: bi.management.clientSecret,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fakeFetch, json, type FakeRequest } from '../test/fake-fetch';
+import { createBiClient } from './client';
 import { BiError } from './errors';
 import { createBiHttp } from './http';
 import { APP_SCOPES, clientCredentialsToken, staticToken } from './management-token';
@@ -139,5 +140,31 @@ describe('client credentials token', () => {
     expect((error as BiError).code).toBe('unauthorized');
     expect(fetch.calls).toHaveLength(1);
     expect(fetch.calls[0]!.headers.get('authorization')).toBe('Bearer fixed');
+  });
+
+  it("createBiClient mints at the management application's own realm (e.g. the admin realm), and calls the API in the identities' realm", async () => {
+    const fetch = fakeFetch((request: FakeRequest) =>
+      request.url.pathname.endsWith('/token')
+        ? json(200, { access_token: 'tok-admin', token_type: 'Bearer', expires_in: 3600 })
+        : json(200, { id: 'i1', display_name: 'Ann', traits: { type: 'traits_v0', username: 'ann' } }),
+    );
+    const client = createBiClient(
+      {
+        apiBaseUrl: 'https://api.example.test',
+        authBaseUrl: 'https://auth.example.test',
+        tenantId: 't1',
+        realmId: 'r1',
+        applicationId: 'app1',
+        authenticatorConfigId: 'ac1',
+        management: { kind: 'client', realmId: 'admin1', applicationId: 'mgmt1', clientId: 'cid', clientSecret: 'secret' },
+      },
+      { fetch },
+    );
+    await client.identities.get('i1');
+    expect(fetch.calls.map((c) => c.url.href)).toEqual([
+      'https://auth.example.test/v1/tenants/t1/realms/admin1/applications/mgmt1/token',
+      'https://api.example.test/v1/tenants/t1/realms/r1/identities/i1',
+    ]);
+    expect(fetch.calls[1]!.headers.get('authorization')).toBe('Bearer tok-admin');
   });
 });
