@@ -521,7 +521,7 @@ export const applicationResponse = z.object({
       type: z.enum(['oauth2', 'oidc']),
       allowed_scopes: z.array(z.string()).optional(),
       client_id: z.string().optional(),
-      /** Only in `createApplication`'s answer (confidential clients). */
+      /** Only in the answer that issues it: `createApplication` of a confidential client, or an update that makes a client confidential. */
       client_secret: z.string().optional(),
       confidentiality: z.enum(['confidential', 'public']).optional(),
       token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).optional(),

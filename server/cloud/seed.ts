@@ -104,6 +104,10 @@ export function seedDevTenant(deps: CloudDeps, appOrigin: string, now: Date): De
       tenant_id: tenantId,
       realm_id: realmId,
       display_name: 'Management API',
+      // Spec, allowed_scopes: an application that references no resource
+      // server "can only be used for authentication", so the management
+      // scopes need one: the Management API's own resource server.
+      resource_server_id: newId(),
       is_managed: true,
       protocol_config: {
         type: 'oauth2' as const,
@@ -160,6 +164,14 @@ function refresh(deps: CloudDeps, tenant: DevTenant, appOrigin: string, now: Dat
       });
       repos.audit.record({ tenant_id: tenant.tenant_id, realm_id: tenant.realm_id, actor: SEED_ACTOR, action: 'token.issue', resource_type: 'Token', resource_id: token.id }, now);
       next.management = { ...tenant.management, api_token: token.accessToken };
+    }
+    // A tenant seeded before the token endpoint required a resource server
+    // for scopes: give its Management API application one, or its client
+    // credentials would mint tokens with no scope.
+    const management = repos.applications.get(tenant.realm_id, tenant.management.application_id);
+    if (management && !management.resource_server_id) {
+      repos.applications.update({ ...management, resource_server_id: newId() }, now);
+      repos.audit.record({ tenant_id: tenant.tenant_id, realm_id: tenant.realm_id, actor: SEED_ACTOR, action: 'application.update', resource_type: 'Application', resource_id: management.id, detail: { fields: ['resource_server_id'] } }, now);
     }
     // APP_PORT may differ from the last start: keep the Invoke URL on the app.
     const configRecord = repos.authenticatorConfigs.get(tenant.realm_id, tenant.app.authenticator_config_id);

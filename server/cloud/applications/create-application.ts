@@ -2,6 +2,7 @@ import { createApplicationBody, type Application, type ProtocolConfig } from '..
 import { found } from '../../lib/api-error';
 import { hashSecret, newId, newSecret } from '../../lib/ids';
 import { defineOperation } from '../http/operation';
+import { assertProtocolRules, authMethodFor } from './protocol-rules';
 import { publicApplication } from './repository';
 
 export const createApplication = defineOperation({
@@ -14,18 +15,24 @@ export const createApplication = defineOperation({
   handle: ({ params, body, deps, principal, now }): Promise<Application> =>
     deps.write(() => {
       const input = body.application;
+      // The request's token_endpoint_auth_method is ignored (spec,
+      // TokenEndpointAuthMethod); it is derived from confidentiality below.
+      const { token_endpoint_auth_method: _ignored, ...requested } = input.protocol_config;
+      const protocol: ProtocolConfig = {
+        confidentiality: 'confidential',
+        grant_type: ['authorization_code'],
+        // Spec, PkceConfig: `disabled` "is the default state if the `pkce` field is left blank".
+        pkce: 'disabled',
+        token_format: 'self_contained',
+        ...requested,
+        client_id: newSecret(18),
+      };
+      protocol.token_endpoint_auth_method = authMethodFor(protocol.confidentiality);
+      const resourceServerId = input.resource_server_id || undefined;
+      assertProtocolRules({ ...(resourceServerId ? { resource_server_id: resourceServerId } : {}), protocol_config: protocol });
       if (input.authenticator_config_id) {
         found(deps.repos.authenticatorConfigs.get(params.realm_id!, input.authenticator_config_id), 'AuthenticatorConfig', input.authenticator_config_id);
       }
-      const protocol: ProtocolConfig = {
-        confidentiality: 'confidential',
-        token_endpoint_auth_method: 'client_secret_basic',
-        grant_type: ['authorization_code'],
-        pkce: 's256',
-        token_format: 'self_contained',
-        ...input.protocol_config,
-        client_id: newSecret(18),
-      };
       // A public client has no secret. A confidential one gets its secret in
       // this response only: the cloud keeps a hash (see the README).
       const secret = protocol.confidentiality === 'confidential' ? newSecret(36) : undefined;
@@ -34,7 +41,7 @@ export const createApplication = defineOperation({
         tenant_id: params.tenant_id!,
         realm_id: params.realm_id!,
         display_name: input.display_name,
-        ...(input.resource_server_id ? { resource_server_id: input.resource_server_id } : {}),
+        ...(resourceServerId ? { resource_server_id: resourceServerId } : {}),
         ...(input.authenticator_config_id ? { authenticator_config_id: input.authenticator_config_id } : {}),
         is_managed: false,
         protocol_config: protocol,

@@ -1,6 +1,7 @@
 import type { Application, ProtocolConfig } from '../../../contracts/bi/application';
 import type { Db } from '../db/open';
 import { takePage, type PageOf, type PageRequest } from '../http/paging';
+import { authMethodFor } from './protocol-rules';
 
 interface ApplicationRow {
   seq: number;
@@ -33,7 +34,8 @@ export function createApplicationRepository(db: Db) {
   );
   const update = db.prepare(
     `UPDATE applications SET display_name = @display_name, resource_server_id = @resource_server_id,
-       authenticator_config_id = @authenticator_config_id, protocol_config_json = @protocol_config_json, update_time = @now
+       authenticator_config_id = @authenticator_config_id, protocol_config_json = @protocol_config_json,
+       client_secret_hash = @client_secret_hash, update_time = @now
      WHERE id = @id`,
   );
   const remove = db.prepare(`DELETE FROM applications WHERE id = ?`);
@@ -62,9 +64,14 @@ export function createApplicationRepository(db: Db) {
     get: (realmId: string, id: string) => toApplication(get.get(id, realmId) as ApplicationRow | undefined),
     getByClientId: (clientId: string) => toApplication(byClientId.get(clientId) as ApplicationRow | undefined),
     insert: (app: StoredApplication, now: Date) => void insert.run(params(app, now)),
+    /**
+     * Writes the application's mutable fields, the secret's hash included: an
+     * absent `client_secret_hash` removes it (a client turned public keeps no
+     * secret), so pass the stored application through, not a partial one.
+     */
     update(app: StoredApplication, now: Date): void {
-      const { id, display_name, resource_server_id, authenticator_config_id, protocol_config_json, now: time } = params(app, now);
-      update.run({ id, display_name, resource_server_id, authenticator_config_id, protocol_config_json, now: time });
+      const { id, display_name, resource_server_id, authenticator_config_id, protocol_config_json, client_secret_hash, now: time } = params(app, now);
+      update.run({ id, display_name, resource_server_id, authenticator_config_id, protocol_config_json, client_secret_hash, now: time });
     },
     remove: (id: string) => void remove.run(id),
     /** The (first) application that binds and signs in through this authenticator config. */
@@ -92,10 +99,15 @@ function toApplication(row: ApplicationRow | undefined): StoredApplication | und
   };
 }
 
-/** The application as the API shows it: never the secret's hash. */
+/**
+ * The application as the API shows it: never the secret's hash, and
+ * `token_endpoint_auth_method` as the spec fixes it for responses
+ * (TokenEndpointAuthMethod), whatever a row written before that rule holds.
+ */
 export function publicApplication(app: StoredApplication): Application {
   const { client_secret_hash: _hash, ...rest } = app;
-  return rest;
+  if (!rest.protocol_config) return rest;
+  return { ...rest, protocol_config: { ...rest.protocol_config, token_endpoint_auth_method: authMethodFor(rest.protocol_config.confidentiality) } };
 }
 
 export type ApplicationRepository = ReturnType<typeof createApplicationRepository>;

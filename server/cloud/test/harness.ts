@@ -123,7 +123,7 @@ export function createTestCloud(options: { config?: Partial<CloudConfig>; consol
       const appId = newId();
       repos.applications.insert(
         {
-          id: appId, tenant_id: tenant.tenant_id, realm_id: realmId, display_name: 'Management API', is_managed: true,
+          id: appId, tenant_id: tenant.tenant_id, realm_id: realmId, display_name: 'Management API', is_managed: true, resource_server_id: newId(),
           protocol_config: { type: 'oauth2', allowed_scopes: [...MANAGEMENT_SCOPES], client_id: newSecret(18), grant_type: ['client_credentials'] },
           client_secret_hash: hashSecret(newSecret(36)),
         },

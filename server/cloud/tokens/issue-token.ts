@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { hashSecret } from '../../lib/ids';
+import { grantableScopes } from '../applications/protocol-rules';
 import type { CloudDeps } from '../deps';
 import { codeGrant } from '../oidc/code-grant';
 import { OAuthError } from './oauth-error';
@@ -13,7 +14,8 @@ const DEFAULT_LIFETIME_SECONDS = 3600;
  * authorization code grant of OIDC sign-in (see `oidc/code-grant.ts`), and the
  * client credentials grant that mints Management API tokens. The client
  * authenticates with HTTP Basic (or `client_secret_post`); `scope` must be a
- * subset of the application's `allowed_scopes`; `expiration_time` (seconds)
+ * subset of the scopes the application may grant (its `allowed_scopes`, and
+ * none without a resource server); `expiration_time` (seconds)
  * may shorten the application's token lifetime, never lengthen it.
  */
 export async function issueToken(c: Context, deps: CloudDeps): Promise<Response> {
@@ -41,9 +43,13 @@ export async function issueToken(c: Context, deps: CloudDeps): Promise<Response>
     if (!protocol?.grant_type?.includes('client_credentials')) {
       throw new OAuthError(400, 'unauthorized_client', 'this application may not use the client_credentials grant');
     }
-    const allowed = protocol.allowed_scopes ?? [];
+    // Defence in depth: CreateApplication and UpdateApplication refuse
+    // allowed_scopes without a resource server (spec, allowed_scopes), but a
+    // row written before that rule may still hold some. Such an application
+    // authenticates but grants no access.
+    const allowed = grantableScopes(app);
     const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    const scopes = requested.length > 0 ? [...new Set(requested)] : allowed;
+    const scopes = requested.length > 0 ? [...new Set(requested)] : [...allowed];
     const refused = scopes.filter((scope) => !allowed.includes(scope));
     if (refused.length > 0) throw new OAuthError(400, 'invalid_scope', `scope not allowed: ${refused.join(' ')}`);
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { newId } from '../../lib/ids';
+import { hashSecret, newId, newSecret } from '../../lib/ids';
 import { MANAGEMENT_SCOPES } from '../auth/scopes';
 import { createTestCloud, type TestCloud } from '../test/harness';
 
@@ -108,6 +108,52 @@ describe('token endpoint', () => {
     const bad = await tokenRequest({ grant_type: 'client_credentials', expiration_time: 'soon' });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_request');
+  });
+});
+
+describe('scopes of an application without a resource server', () => {
+  /**
+   * A row as the old CreateApplication stored it: management scopes and no
+   * resource server (the API now refuses that body, so it is inserted directly).
+   */
+  function legacyApp() {
+    const secret = newSecret(36);
+    const app = {
+      id: newId(), tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id, display_name: 'Old sync job', is_managed: false,
+      protocol_config: {
+        type: 'oauth2' as const, allowed_scopes: [...MANAGEMENT_SCOPES], client_id: newSecret(18),
+        confidentiality: 'confidential' as const, grant_type: ['client_credentials' as const],
+      },
+      client_secret_hash: hashSecret(secret),
+    };
+    t.cloud.deps.repos.applications.insert(app, new Date());
+    const request = async (form: Record<string, string>) => {
+      const response = await t.cloud.app.request(`${t.realmPath()}/applications/${app.id}/token`, {
+        method: 'POST',
+        headers: { authorization: basic(app.protocol_config.client_id, secret), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    return { app, request };
+  }
+
+  it('grants none of its allowed_scopes: asked for, they are refused with invalid_scope', async () => {
+    const { request } = legacyApp();
+    const refused = await request({ grant_type: 'client_credentials', scope: 'identities:read applications:create' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ error: 'invalid_scope', error_description: 'scope not allowed: identities:read applications:create' });
+    expect(t.db.prepare('SELECT count(*) FROM api_tokens').pluck().get()).toBe(1);
+  });
+
+  it('issues, when no scope is asked for, a token with no scope that opens nothing', async () => {
+    const { request } = legacyApp();
+    const issued = await request({ grant_type: 'client_credentials' });
+    expect(issued.status).toBe(200);
+    expect(issued.body.scope).toBe('');
+    const token = issued.body.access_token as string;
+    expect((await t.get(identitiesPath(), { token })).status).toBe(403);
+    expect((await t.post(`${t.realmPath()}/applications`, { application: { display_name: 'x', protocol_config: { type: 'oidc' } } }, { token })).status).toBe(403);
   });
 });
 

@@ -90,4 +90,41 @@ describe('/applications', () => {
     expect(await within(dialog).findByText('Must be an absolute http(s) URL')).toBeTruthy();
     expect(api.calls().filter((call) => call.method === 'PATCH')).toHaveLength(0);
   });
+
+  it('creates a public application with PKCE S256 (Beyond Identity refuses a public client without it)', async () => {
+    const created = { ...app.application, id: 'bbbbbbbbbbbbbbbb', display_name: 'Mobile', authenticator_config_id: undefined };
+    const api = stubApi({
+      [`GET ${realmPath('/applications')}`]: () => json({ applications: [app] }),
+      [`GET ${realmPath('/authenticator-configs')}`]: () => json({ authenticator_configs: [config] }),
+      [`POST ${realmPath('/applications')}`]: () => json(created),
+    });
+    renderPage(<ApplicationsRoute />, { path: '/applications', url: '/applications' });
+    const open = await screen.findByRole('button', { name: 'Create application' });
+    await waitFor(() => expect((open as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(open);
+    const dialog = await screen.findByRole('dialog', { name: 'Create application' });
+    fireEvent.change(within(dialog).getByLabelText(/^Display name/), { target: { value: 'Mobile' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Client type/), { target: { value: 'public' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Redirect URIs/), { target: { value: 'http://localhost:5000/cb' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Create application' }));
+    await waitFor(() => expect(api.calls(`POST ${realmPath('/applications')}`)).toHaveLength(1));
+    expect(api.calls(`POST ${realmPath('/applications')}`)[0]!.body).toMatchObject({
+      application: { display_name: 'Mobile', protocol_config: { type: 'oidc', confidentiality: 'public', pkce: 's256', redirect_uris: ['http://localhost:5000/cb'] } },
+    });
+  });
+
+  it('offers no Edit for a managed application ("Managed applications may not be modified by the user")', async () => {
+    const managed = application({ id: 'cccccccccccccccc', name: 'Management API', canBind: false });
+    stubApi({
+      [`GET ${realmPath('/applications')}`]: () => json({ applications: [app, managed] }),
+      [`GET ${realmPath('/authenticator-configs')}`]: () => json({ authenticator_configs: [config] }),
+    });
+    renderPage(<ApplicationsRoute />, { path: '/applications', url: '/applications' });
+    const table = await screen.findByRole('table', { name: 'Applications' });
+    const rows = within(table).getAllByRole('row');
+    const managedRow = rows.find((row) => within(row).queryByText('Management API'))!;
+    expect(within(managedRow).queryByRole('button', { name: 'Edit' })).toBeNull();
+    expect(within(managedRow).getByText('Not editable')).toBeTruthy();
+    expect(within(table).getAllByRole('button', { name: 'Edit' })).toHaveLength(1);
+  });
 });

@@ -101,9 +101,14 @@ export function ApplicationsRoute() {
               <code>{row.application.protocol_config?.client_id ?? '—'}</code>
             </td>
             <td className="table__actions">
-              <RowAction describedBy={`app-${row.application.id}`} onClick={() => setEditing({ kind: 'application', existing: row })} disabled={!configs.data}>
-                Edit
-              </RowAction>
+              {/* Beyond Identity: "Managed applications may not be modified by the user." */}
+              {row.application.is_managed ? (
+                <span className="muted">Not editable</span>
+              ) : (
+                <RowAction describedBy={`app-${row.application.id}`} onClick={() => setEditing({ kind: 'application', existing: row })} disabled={!configs.data}>
+                  Edit
+                </RowAction>
+              )}
             </td>
           </tr>
         ))}

@@ -61,7 +61,7 @@ export function ApplicationDialog({
   const pending = create.isPending || update.isPending || updateConfig.isPending;
   const error = failed === 'config' ? updateConfig.error : existing ? update.error : create.error;
   const fields = { ...(isConsoleApiError(error) ? error.fields : {}), ...localFields };
-  const claimed = [`${APP}.display_name`, `${APP}.authenticator_config_id`, `${APP}.protocol_config.redirect_uris`, `${APP}.protocol_config.type`, `${APP}.protocol_config.confidentiality`, ...configFieldPaths()];
+  const claimed = [`${APP}.display_name`, `${APP}.authenticator_config_id`, `${APP}.protocol_config.redirect_uris`, `${APP}.protocol_config.type`, `${APP}.protocol_config.confidentiality`, `${APP}.protocol_config.pkce`, ...configFieldPaths()];
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -75,7 +75,9 @@ export function ApplicationDialog({
           protocol_config: {
             type: protocol,
             confidentiality,
-            ...(confidentiality === 'public' ? { token_endpoint_auth_method: 'none' as const } : {}),
+            // Beyond Identity's default is PKCE disabled, and a public client must enable it;
+            // the cloud's sign-in asks every client for S256, so every one gets it.
+            pkce: 's256' as const,
             redirect_uris,
           },
         },
