@@ -25,10 +25,14 @@ export interface Identity {
   enrollment_status: EnrollmentStatus;
 }
 
-/** The optional string traits of `Traits_v0`, besides username and primary email. */
+/**
+ * The optional string traits of `Traits_v0`, besides username and primary
+ * email, in the spec's order so a missing one shows: `traitsV0` strips any key
+ * not listed here, so a trait left out is silently dropped on write.
+ */
 const OPTIONAL_TRAITS = [
   'secondary_email_address', 'external_id', 'family_name', 'given_name', 'formatted_name', 'middle_name',
-  'honorific_prefix', 'honorific_suffix', 'nick_name', 'primary_phone', 'secondary_phone', 'profile_url',
+  'honorific_prefix', 'honorific_suffix', 'nick_name', 'title', 'primary_phone', 'secondary_phone', 'profile_url',
   'photo', 'preferred_language', 'locale', 'timezone', 'formatted_address', 'street_address', 'locality',
   'region', 'postal_code', 'country', 'user_type', 'employee_number', 'cost_center', 'organization',
   'division', 'department', 'manager_id', 'manager_name',

@@ -1,4 +1,5 @@
 import type { ListApplicationsResponse } from '../../../contracts/bi/application';
+import { refuseFilter } from '../http/filter';
 import { defineOperation } from '../http/operation';
 import { readPage } from '../http/paging';
 
@@ -9,7 +10,10 @@ export const listApplications = defineOperation({
   scope: 'applications:read',
   level: 'realm',
   handle: ({ params, query, deps }): ListApplicationsResponse => {
-    const { items, ...rest } = deps.repos.applications.list(params.realm_id!, readPage(query, { defaultSize: 100, maxSize: 100 }));
+    const page = readPage(query, { defaultSize: 100, maxSize: 100 });
+    // The spec lists no filter for ListApplications.
+    refuseFilter(page.filter);
+    const { items, ...rest } = deps.repos.applications.list(params.realm_id!, page);
     return { applications: items, ...rest };
   },
 });

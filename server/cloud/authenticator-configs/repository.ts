@@ -1,5 +1,7 @@
 import type { AuthenticatorConfig, AuthenticatorConfigBody } from '../../../contracts/bi/authenticator-config';
-import type { Db } from '../db/open';
+import { invalidField } from '../../lib/api-error';
+import { statementCache, type Db } from '../db/open';
+import type { FilterTerm } from '../http/filter';
 import { takePage, type PageOf, type PageRequest } from '../http/paging';
 
 interface ConfigRow {
@@ -10,6 +12,21 @@ interface ConfigRow {
   display_name: string | null;
   config_json: string;
 }
+
+/**
+ * Filter attributes ListAuthenticatorConfigs accepts, and the condition each
+ * adds. The spec gives the operation a `filter` but names no attributes; these
+ * are the AuthenticatorConfig fields a caller can look one up by. Values
+ * compare exactly, as ids and the config type are case-exact. The realm index
+ * (authenticator_configs_by_realm) drives every query; `id` is the primary key.
+ */
+export const AUTHENTICATOR_CONFIG_FILTERS = {
+  id: 'id = ?',
+  display_name: 'display_name = ?',
+  'config.type': "json_extract(config_json, '$.type') = ?",
+} as const;
+
+const CONFIG_TYPES = ['embedded', 'hosted_web'];
 
 /** Authenticator configs: how (and from which origins) the SDK is invoked. */
 export function createAuthenticatorConfigRepository(db: Db) {
@@ -23,10 +40,7 @@ export function createAuthenticatorConfigRepository(db: Db) {
   );
   const remove = db.prepare(`DELETE FROM authenticator_configs WHERE id = ?`);
   const inUse = db.prepare(`SELECT EXISTS (SELECT 1 FROM applications WHERE authenticator_config_id = ?)`).pluck();
-  const page = db.prepare(
-    `SELECT rowid AS seq, * FROM authenticator_configs WHERE realm_id = ? AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
-  );
-  const count = db.prepare(`SELECT count(*) FROM authenticator_configs WHERE realm_id = ?`).pluck();
+  const prepared = statementCache(db);
   return {
     get: (realmId: string, id: string) => toConfig(get.get(id, realmId) as ConfigRow | undefined),
     insert(config: AuthenticatorConfig, now: Date): void {
@@ -49,9 +63,24 @@ export function createAuthenticatorConfigRepository(db: Db) {
     },
     remove: (id: string) => void remove.run(id),
     isUsedByApplication: (id: string) => inUse.get(id) === 1,
-    list(realmId: string, req: PageRequest): PageOf<AuthenticatorConfig> {
-      const rows = page.all(realmId, req.afterSeq, req.size + 1, req.skip) as ConfigRow[];
-      return takePage(rows, req, count.get(realmId) as number, (row) => toConfig(row)!);
+    /** One page of the realm's configs matching every term (`terms` from `AUTHENTICATOR_CONFIG_FILTERS`). */
+    list(realmId: string, req: PageRequest, terms: readonly FilterTerm[] = []): PageOf<AuthenticatorConfig> {
+      const where = ['realm_id = ?'];
+      const values = [realmId];
+      for (const term of terms) {
+        // An unknown type can match nothing: say so, as ListCredentialBindingJobs does for its enums.
+        if (term.attribute === 'config.type' && !CONFIG_TYPES.includes(term.value)) {
+          throw invalidField('filter', `config.type must be ${CONFIG_TYPES.join(' or ')}`);
+        }
+        where.push(AUTHENTICATOR_CONFIG_FILTERS[term.attribute as keyof typeof AUTHENTICATOR_CONFIG_FILTERS]);
+        values.push(term.value);
+      }
+      const sqlWhere = where.join(' AND ');
+      const rows = prepared(
+        `SELECT rowid AS seq, * FROM authenticator_configs WHERE ${sqlWhere} AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
+      ).all(...values, req.afterSeq, req.size + 1, req.skip) as ConfigRow[];
+      const total = prepared(`SELECT count(*) FROM authenticator_configs WHERE ${sqlWhere}`).pluck().get(...values) as number;
+      return takePage(rows, req, total, (row) => toConfig(row)!);
     },
   };
 }

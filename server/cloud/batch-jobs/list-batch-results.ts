@@ -1,5 +1,6 @@
 import type { BindingJob } from '../../../contracts/bi/binding-job';
 import { found } from '../../lib/api-error';
+import { refuseFilter } from '../http/filter';
 import { defineOperation } from '../http/operation';
 import { readPage } from '../http/paging';
 
@@ -21,7 +22,10 @@ export const listBatchResults = defineOperation({
   handle: ({ params, query, deps, now }): ListBatchResultsResponse => {
     const id = params.batch_credential_binding_job_id!;
     found(deps.repos.batchJobs.get(params.realm_id!, id), 'BatchCredentialBindingJob', id);
-    const { page, counts } = deps.repos.bindingJobs.listByBatch(id, readPage(query, { defaultSize: 20, maxSize: 200 }), now);
+    const request = readPage(query, { defaultSize: 20, maxSize: 200 });
+    // The spec lists no filter for ListBatchCredentialBindingJobResults.
+    refuseFilter(request.filter);
+    const { page, counts } = deps.repos.bindingJobs.listByBatch(id, request, now);
     return {
       job_results: page.items,
       total_success_count: counts.success,

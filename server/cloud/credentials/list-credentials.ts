@@ -1,4 +1,5 @@
 import type { ListCredentialsResponse } from '../../../contracts/bi/credential';
+import { refuseFilter } from '../http/filter';
 import { defineOperation } from '../http/operation';
 import { readPage } from '../http/paging';
 
@@ -11,6 +12,8 @@ export const listCredentials = defineOperation({
   wildcards: ['identity_id'],
   handle: ({ params, query, deps }): ListCredentialsResponse => {
     const page = readPage(query, { defaultSize: 20, maxSize: 200 });
+    // The spec lists no filter for ListCredentials.
+    refuseFilter(page.filter);
     const { items, ...rest } = deps.repos.credentials.list(params.realm_id!, params.identity_id!, page);
     return { credentials: items, ...rest };
   },

@@ -362,6 +362,9 @@ export const migrations: readonly string[] = [
   CREATE INDEX binding_jobs_by_realm ON binding_jobs(realm_id);
   CREATE INDEX binding_jobs_by_realm_state ON binding_jobs(realm_id, state);
   `,
+  /* 10: DeleteRealm asks whether any batch job is in the realm */ `
+  CREATE INDEX batch_jobs_by_realm ON batch_jobs(realm_id);
+  `,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_QUEUE_COUNT } from '../batch-jobs/repository';
 import { IDENTITY_SELECT } from '../identities/repository';
+import { REALM_CHILDREN_SQL } from '../realms/repository';
 import { openDb } from './open';
 
 // Lists page in rowid order per realm (keyset paging). These plans must be
@@ -25,6 +26,17 @@ describe('query plans of the list operations', () => {
     const detail = plan(sql);
     expect(detail).toContain(`INDEX ${index}`);
     expect(detail).not.toMatch(/TEMP B-TREE|SCAN /);
+  });
+});
+
+describe('query plan of DeleteRealm', () => {
+  it('asks whether the realm has children with one index lookup per table, never a scan', () => {
+    const detail = (db.prepare(`EXPLAIN QUERY PLAN ${REALM_CHILDREN_SQL}`).all({ id: 'r' }) as { detail: string }[]).map((row) => row.detail).join(' | ');
+    // `SCAN CONSTANT ROW` is the SELECT without FROM itself; any other scan reads a table.
+    expect(detail.replace('SCAN CONSTANT ROW', '')).not.toMatch(/SCAN /);
+    for (const table of ['identities', 'applications', 'authenticator_configs', 'credentials', 'binding_jobs', 'batch_jobs']) {
+      expect(detail).toMatch(new RegExp(`SEARCH ${table} USING (COVERING )?INDEX \\w+ \\(realm_id=\\?\\)`));
+    }
   });
 });
 

@@ -1,6 +1,9 @@
 import { invalidField } from '../../lib/api-error';
 
-/** Where a page starts: after the row with this rowid, plus `skip` more rows. */
+/**
+ * Where a page starts: after the row with this rowid, plus `skip` more rows.
+ * `skip` is only ever non-zero on a first page (see `readPage`).
+ */
 export interface PageRequest {
   afterSeq: number;
   skip: number;
@@ -17,22 +20,34 @@ interface PageTokenData {
 /**
  * Reads `page_size`, `page_token`, `skip` and `filter` the way Beyond Identity
  * describes them: the token keeps the page size (a new `page_size` overrides it)
- * and the filter (a different filter is a 400); `skip` is never kept.
+ * and the filter (a different filter is a 400, no filter means the token's);
+ * `skip` is never kept, and never applied twice.
  * A page size above the maximum is clamped, as the spec allows ("may include fewer").
  */
 export function readPage(
   query: Record<string, string | undefined>,
   limits: { defaultSize: number; maxSize: number },
 ): PageRequest {
-  const filter = (query.filter ?? '').trim();
-  const skip = readUint(query.skip, 'skip') ?? 0;
+  // A blank filter is no filter: BI's API is protobuf-shaped, where an empty
+  // string and an absent one are the same value.
+  let filter = (query.filter ?? '').trim();
+  let skip = readUint(query.skip, 'skip') ?? 0;
   let size = readUint(query.page_size, 'page_size');
   let afterSeq = 0;
   if (query.page_token) {
     const token = decodeToken(query.page_token);
-    if (token.f !== filter) throw invalidField('filter', 'must match the filter of the page token');
+    // ListIdentities: "The filter is also maintained by the page token ... If
+    // specified, the request filter must match ... otherwise ... 400". Only a
+    // filter that is there can fail to match; without one, the token's applies.
+    if (filter !== '' && token.f !== filter) throw invalidField('filter', 'must match the filter of the page token');
+    filter = token.f;
     afterSeq = token.a;
     size ??= token.s;
+    // "The skip is not maintained by the page token and must be specified on
+    // each subsequent request": clients send it again, but the token's rowid
+    // already lies past the rows the first page skipped. Skipping again would
+    // drop `skip` rows from every later page.
+    skip = 0;
   }
   if (!size) size = limits.defaultSize;
   return { afterSeq, skip, size: Math.min(size, limits.maxSize), filter };

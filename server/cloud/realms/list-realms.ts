@@ -1,4 +1,5 @@
 import type { ListRealmsResponse } from '../../../contracts/bi/realm';
+import { refuseFilter } from '../http/filter';
 import { defineOperation } from '../http/operation';
 import { readPage } from '../http/paging';
 
@@ -9,7 +10,10 @@ export const listRealms = defineOperation({
   scope: 'realms:read',
   level: 'tenant',
   handle: ({ params, query, deps }): ListRealmsResponse => {
-    const { items, ...page } = deps.repos.realms.list(params.tenant_id!, readPage(query, { defaultSize: 20, maxSize: 200 }));
-    return { realms: items, ...page };
+    const page = readPage(query, { defaultSize: 20, maxSize: 200 });
+    // The spec lists no filter for ListRealms.
+    refuseFilter(page.filter);
+    const { items, ...rest } = deps.repos.realms.list(params.tenant_id!, page);
+    return { realms: items, ...rest };
   },
 });

@@ -4,6 +4,14 @@ import { takePage, type PageOf, type PageRequest } from '../http/paging';
 
 type RealmRow = Realm & { seq: number; classification: string | null };
 
+/** Whether a realm has anything in it (`busy` 1); see `hasChildren`. Each EXISTS is one index lookup. */
+export const REALM_CHILDREN_SQL = `SELECT EXISTS (SELECT 1 FROM identities WHERE realm_id = @id)
+   OR EXISTS (SELECT 1 FROM applications WHERE realm_id = @id)
+   OR EXISTS (SELECT 1 FROM authenticator_configs WHERE realm_id = @id)
+   OR EXISTS (SELECT 1 FROM credentials WHERE realm_id = @id)
+   OR EXISTS (SELECT 1 FROM binding_jobs WHERE realm_id = @id)
+   OR EXISTS (SELECT 1 FROM batch_jobs WHERE realm_id = @id) AS busy`;
+
 /** Realms of a tenant. */
 export function createRealmRepository(db: Db) {
   const get = db.prepare(`SELECT rowid AS seq, * FROM realms WHERE id = ? AND tenant_id = ?`);
@@ -18,11 +26,12 @@ export function createRealmRepository(db: Db) {
   );
   const count = db.prepare(`SELECT count(*) AS n FROM realms WHERE tenant_id = ?`);
   // A realm with anything in it cannot be deleted (Beyond Identity: 409 "realm has children").
-  const children = db.prepare(
-    `SELECT EXISTS (SELECT 1 FROM identities WHERE realm_id = @id)
-         OR EXISTS (SELECT 1 FROM applications WHERE realm_id = @id)
-         OR EXISTS (SELECT 1 FROM authenticator_configs WHERE realm_id = @id) AS busy`,
-  );
+  // Every table with a foreign key to realms is asked, except themes, which
+  // DeleteRealm removes: a row left out here fails the DELETE's foreign key
+  // check instead, a 500. Batch jobs outlive the identities they named, and
+  // credentials and binding jobs are asked too rather than trusted to go with
+  // their identity.
+  const children = db.prepare(REALM_CHILDREN_SQL);
   return {
     get: (tenantId: string, id: string) => toRealm(get.get(id, tenantId) as RealmRow | undefined),
     insert: (realm: Realm) => void insert.run({ classification: null, ...realm }),

@@ -50,8 +50,10 @@ export function createTokenRepository(db: Db) {
        @principal_type, @principal_id, @issued_at, @expires)`,
   );
   const byHash = db.prepare(`SELECT rowid AS seq, * FROM api_tokens WHERE token_hash = ?`);
+  // The spec spells principal types in lower case (`application`); rows spell
+  // them as issued (`Application`), so the type compares ignoring case.
   const ACTIVE = `application_id = @app AND revoke_time IS NULL AND expires > @now
-       AND (@type IS NULL OR principal_type = @type) AND (@principal IS NULL OR principal_id = @principal)`;
+       AND (@type IS NULL OR principal_type = @type COLLATE NOCASE) AND (@principal IS NULL OR principal_id = @principal)`;
   const list = db.prepare(
     `SELECT rowid AS seq, * FROM api_tokens WHERE ${ACTIVE} AND rowid > @after ORDER BY rowid LIMIT @limit OFFSET @skip`,
   );
