@@ -149,7 +149,9 @@ describe('failure paths', () => {
       [403, 'LINK_SENT', 'invalid'], // suspended identity, or a refused token on a pending job
       [404, 'LINK_OPENED', 'invalid'],
       [404, undefined, 'invalid'],
-      [401, 'FAILED_TO_SEND', 'invalid'],
+      // The cloud gave the link up after its email failed: cancelled, ask for a new one.
+      [410, 'FAILED_TO_SEND', 'revoked'],
+      [401, 'SOMETHING_NEW', 'invalid'],
     ];
     for (const [status, state, expected] of cases) {
       const t = setup((request) => {

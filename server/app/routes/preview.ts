@@ -95,9 +95,12 @@ function linkState(job: BiBindingJob): PreviewResponse['state'] {
     case 'COMPLETE':
       return 'used';
     case 'REVOKED':
+    // The cloud gave the link up after its email failed; a copy that arrived late cannot bind.
+    // For the person it is a cancelled link like a revoked one, with the same next step: a new link.
+    case 'FAILED_TO_SEND':
       return 'revoked';
     default:
-      // FAILED_TO_SEND, or a state Beyond Identity adds later.
+      // A state Beyond Identity adds later.
       return 'invalid';
   }
 }

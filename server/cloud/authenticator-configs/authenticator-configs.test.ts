@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../lib/ids';
-import { createTestCloud, type TestCloud } from '../test/harness';
+import { APP_ORIGIN, createTestCloud, identityBody, type TestCloud } from '../test/harness';
 
 let t: TestCloud;
 beforeEach(() => {
@@ -165,5 +165,49 @@ describe('authenticator configs', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body).toBeUndefined();
     expect((await t.get(`${configsPath()}/${created.id}`)).status).toBe(404);
+  });
+
+  it('revokes, with the deletion, the pending jobs that use the config; their links then refuse', async () => {
+    const created = await createConfig(embedded({ invoke_url: APP_ORIGIN, trusted_origins: [APP_ORIGIN] }));
+    const identity = await t.post(`${t.realmPath()}/identities`, identityBody('ann'));
+    const jobsPath = `${t.realmPath()}/identities/${identity.body.id}/credential-binding-jobs`;
+    const newJob = async (configId: string) => {
+      const job = await t.post(jobsPath, { job: { delivery_method: 'RETURN', authenticator_config_id: configId } });
+      expect(job.status).toBe(200);
+      const link = new URL(job.body.credential_binding_link);
+      return { id: job.body.credential_binding_job.id as string, token: link.searchParams.get('token')!, path: link.pathname.replace(/:invokeAuthenticator$/, '') };
+    };
+    const pending = await newJob(created.id);
+    const opened = await newJob(created.id);
+    expect((await t.get(`${opened.path}:invokeAuthenticator?token=${opened.token}`, { token: null, headers: { accept: 'text/html' } })).status).toBe(302);
+    const alreadyRevoked = await newJob(created.id);
+    expect((await t.post(`${jobsPath}/${alreadyRevoked.id}:revoke`, {})).status).toBe(200);
+    const otherConfig = await newJob(t.tenant.app.authenticator_config_id);
+
+    expect((await t.del(`${configsPath()}/${created.id}`)).status).toBe(200);
+    const stateOf = async (id: string) => (await t.get(`${jobsPath}/${id}`)).body.state;
+    expect(await stateOf(pending.id)).toBe('REVOKED');
+    expect(await stateOf(opened.id)).toBe('REVOKED');
+    expect(await stateOf(alreadyRevoked.id)).toBe('REVOKED');
+    expect(await stateOf(otherConfig.id)).toBe('LINK_SENT');
+    const reason = (id: string) => t.db.prepare('SELECT state_reason FROM binding_jobs WHERE id = ?').pluck().get(id);
+    expect(reason(pending.id)).toMatch(new RegExp(`^revoked by token:\\w+: authenticator config ${created.id} was deleted$`));
+    expect(reason(alreadyRevoked.id)).not.toMatch(/authenticator config/);
+
+    // One event per job it revoked, besides the deletion's own.
+    const events = t.cloud.deps.repos.audit.list(t.tenant.tenant_id, { limit: 3 });
+    expect(events.map((e) => [e.action, e.resource_id])).toEqual(expect.arrayContaining([
+      ['credential_binding_job.revoke', pending.id],
+      ['credential_binding_job.revoke', opened.id],
+      ['authenticator_config.delete', created.id],
+    ]));
+    expect(events.find((e) => e.resource_id === pending.id)).toMatchObject({ identity_id: identity.body.id, detail: { reason: 'authenticator config deleted', authenticator_config_id: created.id } });
+
+    // The links say revoked, and :getInfo never hands the SDK a null config.
+    const auth = (token: string) => ({ token: null, headers: { authorization: `Bearer ${token}` } });
+    const info = await t.post(`${pending.path}:getInfo`, undefined, auth(pending.token));
+    expect(info.status).toBe(403);
+    expect(info.body.message).toBe('credential binding link has been revoked');
+    expect((await t.post(`${otherConfig.path}:getInfo`, undefined, auth(otherConfig.token))).status).toBe(200);
   });
 });

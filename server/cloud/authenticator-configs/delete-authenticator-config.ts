@@ -20,6 +20,16 @@ export const deleteAuthenticatorConfig = defineOperation({
         { tenant_id: config.tenant_id, realm_id: config.realm_id, actor: principal.actor, action: 'authenticator_config.delete', resource_type: 'AuthenticatorConfig', resource_id: id },
         now,
       );
+      // A pending job's link is bound under its config, which `:getInfo` hands the SDK: with the
+      // config gone the link leads nowhere, so its job is revoked with it, in this same unit, for
+      // the job's state to say so (and its queued email, if any, not to go out).
+      const reason = `revoked by ${principal.actor}: authenticator config ${id} was deleted`;
+      for (const job of deps.repos.bindingJobs.revokeUsingConfig(config.realm_id, id, now, reason)) {
+        deps.repos.audit.record(
+          { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: principal.actor, action: 'credential_binding_job.revoke', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id, detail: { reason: 'authenticator config deleted', authenticator_config_id: id } },
+          now,
+        );
+      }
       return undefined;
     }),
 });

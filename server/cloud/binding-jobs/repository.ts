@@ -109,6 +109,21 @@ export function createBindingJobRepository(db: Db, newJobId: (createdMs: number)
   const setState = db.prepare(
     `UPDATE binding_jobs SET state = @state, state_reason = @reason, update_time = @now WHERE id = @id`,
   );
+  // Only while "the email never arrived" is still the truth: LINK_SENT or REQUEST_DELIVERED and
+  // unexpired. Not LINK_OPENED: an EMAIL link goes only to the inbox, so a person opening it means
+  // an earlier attempt did arrive (its answer lost or late; delivery is at least once), and the link
+  // is in use. Nor a job bound, revoked or expired while the send was under way: those stand.
+  const failedToSend = db.prepare(
+    `UPDATE binding_jobs SET state = 'FAILED_TO_SEND', state_reason = @reason, update_time = @now
+     WHERE id = @id AND state IN ('LINK_SENT', 'REQUEST_DELIVERED') AND expire_time > @now`,
+  );
+  // The jobs whose links would lead nowhere once their authenticator config is gone (pending and
+  // unexpired; the others read as they are). Searched by the realm's state index.
+  const revokeUsingConfig = db.prepare(
+    `UPDATE binding_jobs SET state = 'REVOKED', state_reason = @reason, update_time = @now
+     WHERE realm_id = @realm_id AND state IN ${PENDING} AND expire_time > @now AND authenticator_config_id = @config_id
+     RETURNING id, tenant_id, realm_id, identity_id`,
+  );
   const byBatch = db.prepare(
     `${JOB_SELECT} WHERE batch_id = @batch_id AND rowid > @after ORDER BY rowid LIMIT @limit OFFSET @skip`,
   );
@@ -171,6 +186,16 @@ export function createBindingJobRepository(db: Db, newJobId: (createdMs: number)
     },
     setState(id: string, state: BindingJobState, now: Date, reason: string | null = null): void {
       setState.run({ id, state, reason, now: now.toISOString() });
+    },
+    /** The job's email could not be sent: FAILED_TO_SEND, unless it moved on meanwhile (see the statement). False when nothing changed. */
+    markFailedToSend(id: string, now: Date, reason: string): boolean {
+      return failedToSend.run({ id, reason, now: now.toISOString() }).changes === 1;
+    },
+    /** Revokes the realm's pending jobs that use authenticator config `configId`; answers the jobs revoked. */
+    revokeUsingConfig(realmId: string, configId: string, now: Date, reason: string): { id: string; tenant_id: string; realm_id: string; identity_id: string }[] {
+      return revokeUsingConfig.all({ realm_id: realmId, config_id: configId, reason, now: now.toISOString() }) as {
+        id: string; tenant_id: string; realm_id: string; identity_id: string;
+      }[];
     },
     /** `identityId` `-` lists the whole realm. */
     list(realmId: string, identityId: string, terms: FilterTerm[], req: PageRequest, now: Date): PageOf<BindingJob> {

@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK } from 'jose';
 import { z } from 'zod';
 import { invalidField } from '../../lib/api-error';
-import { newId } from '../../lib/ids';
-import { hashSecret } from '../../lib/ids';
+import { hashSecret, newId } from '../../lib/ids';
 import type { CloudDeps, CloudEnv } from '../deps';
 import { readJsonBody } from '../http/operation';
 import { bindingTokenError, problemWith, usableLink } from './binding-token';
@@ -29,8 +28,16 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
   const jwk = await verifyProof(body.raw, token, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
   const thumbprint = ecThumbprint(jwk);
 
+  const tokenHash = hashSecret(token);
+
   const credential = await deps.write(() => {
     const now = deps.clock();
+    // Judged again where the credential is written, as bi-authenticate and the code grant do:
+    // the link was judged when the request began, and a suspension, revocation or deletion of
+    // the authenticator config may have committed since (while the body was read and the proof
+    // verified, or earlier in this group commit). None may end with an ACTIVE credential.
+    const problem = problemWith(deps.repos.bindingJobs.getLink(job.id, tokenHash, now));
+    if (problem) throw bindingTokenError(problem, job.id);
     const time = now.toISOString();
     const record = {
       id: newId(),
@@ -47,11 +54,9 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
     deps.repos.credentials.insert(record);
     // The conditional update is the single-use guarantee: of any number of
     // concurrent binds on one token, only the first to commit finds the job
-    // still pending; the others roll back their credential.
-    if (!deps.repos.bindingJobs.complete(job.id, record.id, now)) {
-      const current = deps.repos.bindingJobs.getLink(job.id, hashSecret(token), now);
-      throw bindingTokenError(problemWith(current) ?? 'used', job.id);
-    }
+    // still pending; the others roll back their credential. (Within this unit
+    // the check above already saw it pending, so this holds it to that.)
+    if (!deps.repos.bindingJobs.complete(job.id, record.id, now)) throw bindingTokenError('used', job.id);
     deps.repos.audit.record(
       { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'binding-link', action: 'credential.create', resource_type: 'Credential', resource_id: record.id, identity_id: job.identity_id, detail: { credential_binding_job_id: job.id, jwk_thumbprint: thumbprint } },
       now,

@@ -245,6 +245,111 @@ describe('authenticator protocol', () => {
   });
 });
 
+describe('links that can no longer be used', () => {
+  /** The answers of the link (as the SDK fetches it), `:getInfo` and `:bind`, which must agree. */
+  async function refusals(job: Awaited<ReturnType<typeof returnJob>>) {
+    const link = await t.get(job.link.pathname + job.link.search, { token: null, headers: { accept: 'application/json' } });
+    const info = await t.post(`${job.jobPath}:getInfo`, undefined, auth(job.token));
+    const { raw } = await proof(job.token, subFor(t, job.identityId));
+    const bound = await t.post(`${job.jobPath}:bind`, { type: 'JWT', raw }, auth(job.token));
+    expect(link.status).toBe(info.status);
+    expect(bound.status).toBe(info.status);
+    expect(bound.body).toEqual(info.body);
+    return info;
+  }
+
+  const credentialsOf = async (identityId: string) => (await t.get(`${t.realmPath()}/identities/${identityId}/credentials`)).body.total_size;
+  const jobState = async (job: { identityId: string; jobId: string }) =>
+    (await t.get(`${t.realmPath()}/identities/${job.identityId}/credential-binding-jobs/${job.jobId}`)).body.state;
+
+  it('refuses a FAILED_TO_SEND link everywhere, with 410, and does not count an opening', async () => {
+    const job = await returnJob();
+    expect(t.cloud.deps.repos.bindingJobs.markFailedToSend(job.jobId, t.cloud.deps.clock(), 'email could not be sent: ECONNREFUSED')).toBe(true);
+    const info = await refusals(job);
+    expect(info.status).toBe(410);
+    expect(info.body).toEqual({
+      code: 'gone',
+      message: 'credential binding link could not be delivered',
+      details: [{ type: 'ResourceInfo', resource_type: 'CredentialBindingJob', id: job.jobId, description: 'failed to send' }],
+    });
+    // A person opening it is still forwarded (the app asks why it cannot be used), but the job stays failed.
+    const opened = await t.get(job.link.pathname + job.link.search, { token: null, headers: { accept: 'text/html' } });
+    expect(opened.status).toBe(302);
+    expect(await jobState(job)).toBe('FAILED_TO_SEND');
+    expect(await credentialsOf(job.identityId)).toBe(0);
+  });
+
+  it('refuses a link whose authenticator config is gone, and never answers a null config', async () => {
+    const config = await t.post(`${t.realmPath()}/authenticator-configs`, {
+      authenticator_config: { config: { type: 'embedded', invoke_url: APP_ORIGIN, trusted_origins: [APP_ORIGIN] } },
+    });
+    const job = await returnJob('ann', { authenticator_config_id: config.body.id });
+    expect((await t.post(`${job.jobPath}:getInfo`, undefined, auth(job.token))).body.authenticator_config.config).toMatchObject({ invoke_url: APP_ORIGIN });
+    // Removed under its pending job, as a deletion did before DeleteAuthenticatorConfig revoked such jobs.
+    t.cloud.deps.repos.authenticatorConfigs.remove(config.body.id);
+    const info = await refusals(job);
+    expect(info.status).toBe(403);
+    expect(info.body).toEqual({
+      code: 'forbidden',
+      message: 'credential binding link can no longer be used: its authenticator config was deleted',
+      details: [{ type: 'ResourceInfo', resource_type: 'CredentialBindingJob', id: job.jobId, description: 'authenticator config deleted' }],
+    });
+    expect(await credentialsOf(job.identityId)).toBe(0);
+  });
+
+  it('refuses a bind whose identity was suspended while its proof was being verified, binding nothing', async () => {
+    const job = await returnJob();
+    const { raw } = await proof(job.token, subFor(t, job.identityId));
+    // The bind judges the link when it starts. A seam on the group commit holds its write until
+    // the identity is suspended: as if the suspension committed during the body read and ES256 verify.
+    const write = t.cloud.deps.write;
+    t.cloud.deps.write = (async (fn: () => unknown) => {
+      t.cloud.deps.write = write;
+      expect((await t.patch(`${t.realmPath()}/identities/${job.identityId}`, { identity: { status: 'suspended' } })).status).toBe(200);
+      return write(fn);
+    }) as typeof write;
+    const bound = await t.post(`${job.jobPath}:bind`, { type: 'JWT', raw }, auth(job.token));
+    expect(t.cloud.deps.write).toBe(write);
+    expect(bound.status).toBe(403);
+    expect(bound.body).toMatchObject({ code: 'forbidden', message: 'identity is suspended' });
+    expect(await credentialsOf(job.identityId)).toBe(0);
+    expect(await jobState(job)).toBe('LINK_SENT');
+
+    // Nothing was used up: once active again, the same link binds.
+    expect((await t.patch(`${t.realmPath()}/identities/${job.identityId}`, { identity: { status: 'active' } })).status).toBe(200);
+    expect((await t.post(`${job.jobPath}:bind`, { type: 'JWT', raw }, auth(job.token))).status).toBe(200);
+  });
+});
+
+describe('the EMAIL redirect to the Invoke URL', () => {
+  it.each([
+    ['an origin', APP_ORIGIN, '/bind', {}],
+    ['an origin and a trailing slash', `${APP_ORIGIN}/`, '/bind', {}],
+    ['a path', `${APP_ORIGIN}/shop`, '/shop/bind', {}],
+    ['a path and a trailing slash', `${APP_ORIGIN}/shop/`, '/shop/bind', {}],
+    ['a query', `${APP_ORIGIN}/shop?brand=blue&lang=en`, '/shop/bind', { brand: 'blue', lang: 'en' }],
+    ['a trailing slash and a query', `${APP_ORIGIN}/?lang=en`, '/bind', { lang: 'en' }],
+    ['a query naming one of ours', `${APP_ORIGIN}/shop?token=stale&lang=en`, '/shop/bind', { lang: 'en' }],
+  ])('appends /bind to an Invoke URL with %s, keeping its query and adding ours', async (_what, invokeUrl, path, own) => {
+    const config = await t.post(`${t.realmPath()}/authenticator-configs`, {
+      authenticator_config: { config: { type: 'embedded', invoke_url: invokeUrl, trusted_origins: [APP_ORIGIN] } },
+    });
+    expect(config.status).toBe(200);
+    const { identityId, jobId, link, token } = await returnJob('ann', { authenticator_config_id: config.body.id });
+    const opened = await t.get(link.pathname + link.search, { token: null, headers: { accept: 'text/html' } });
+    expect(opened.status).toBe(302);
+    const location = new URL(opened.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(`${APP_ORIGIN}${path}`);
+    const keys = [...location.searchParams.keys()];
+    expect(keys).toHaveLength(new Set(keys).size);
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      ...own,
+      api_base_url: 'http://localhost:8787', tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id,
+      identity_id: identityId, job_id: jobId, token,
+    });
+  });
+});
+
 describe('ecThumbprint', () => {
   it('is the RFC 7638 thumbprint jose computes', async () => {
     for (let i = 0; i < 5; i++) {

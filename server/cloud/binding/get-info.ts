@@ -35,7 +35,8 @@ export function getInfo(c: Context<CloudEnv>, deps: CloudDeps): Response {
       id: job.authenticator_config_id,
       tenant_id: job.tenant_id,
       realm_id: job.realm_id,
-      config: config ?? null,
+      // Never null: a link whose config is gone is refused above (problemWith), since the SDK needs it.
+      config,
     },
   });
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { CloudDeps, CloudEnv } from '../deps';
 import { bindingTokenError, problemWith, usableLink, type BindingRequest } from './binding-token';
 import { htmlPage } from './html-page';
+import { invokeUrlWith } from './invoke-url';
 
 /**
  * `GET …/credential-binding-jobs/{job}:invokeAuthenticator?token=…`, the
@@ -57,7 +58,7 @@ async function openedByPerson(c: Context<CloudEnv>, deps: CloudDeps, request: Bi
       }
     });
   }
-  const query = new URLSearchParams({
+  const location = invokeUrlWith(config.invoke_url, '/bind', {
     api_base_url: deps.config.apiBaseUrl,
     tenant_id: job.tenant_id,
     realm_id: job.realm_id,
@@ -65,5 +66,5 @@ async function openedByPerson(c: Context<CloudEnv>, deps: CloudDeps, request: Bi
     job_id: job.id,
     token: request.token!,
   });
-  return c.redirect(`${config.invoke_url.replace(/\/+$/, '')}/bind?${query}`, 302);
+  return c.redirect(location, 302);
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCloud } from '../app';
@@ -166,6 +167,103 @@ describe('EMAIL delivery', () => {
     cloudWithMail({ dbFile, sealKey, smtpPort: inbox.port, seed: false });
     const message = await inbox.waitFor((m) => m.to.includes('fay@example.com'));
     expect(message.links[0]).toContain(`/credential-binding-jobs/${job.id}:invokeAuthenticator?token=`);
+  });
+});
+
+/**
+ * A mail server whose answer waits until told: `sending` resolves with the message once the
+ * worker hands it over, and `refuse` then fails that send (ECONNREFUSED).
+ */
+function heldSend() {
+  let handed!: (message: { text: string }) => void;
+  let refuse!: () => void;
+  const sending = new Promise<{ text: string }>((resolve) => (handed = resolve));
+  const transport = {
+    sendMail: (message: { text: string }) => {
+      handed(message);
+      return new Promise<never>((_resolve, reject) => (refuse = () => reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))));
+    },
+  };
+  // Also when the test fails early: the worker's stop() waits for the send in flight.
+  cleanups.push(() => refuse?.());
+  return { transport, sending, refuse: () => refuse() };
+}
+
+/** What a person's SDK does with the emailed link: `:bind` with a fresh P-256 key's proof. */
+async function bindWith(cloud: ReturnType<typeof buildCloud>, link: URL, job: { identity_id: string }, tenant: { tenant_id: string; realm_id: string }) {
+  const token = link.searchParams.get('token')!;
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const { kty, crv, x, y } = await exportJWK(publicKey);
+  const raw = await new SignJWT({ sub: `CN=${job.identity_id}, OU=${tenant.realm_id}, O=${tenant.tenant_id}`, token })
+    .setProtectedHeader({ alg: 'ES256', jwk: { kty: kty!, crv: crv!, x: x!, y: y! } })
+    .sign(privateKey);
+  const jobPath = link.pathname.replace(/:invokeAuthenticator$/, '');
+  return cloud.app.request(`${jobPath}:bind`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'JWT', raw }),
+  });
+}
+
+describe('EMAIL delivery when the job moves on while its last send fails', () => {
+  // The worker reads the job before it sends, and marks it FAILED_TO_SEND after the last attempt
+  // fails. Whatever committed in between stands: FAILED_TO_SEND says the email never arrived.
+  it.each([
+    ['bound (COMPLETE, its credential ACTIVE)', 'bind', 'COMPLETE'],
+    ['revoked', 'revoke', 'REVOKED'],
+    // Opened: the link reached the person (an earlier copy went through); the link is in use.
+    ['opened by a person (LINK_OPENED)', 'open', 'LINK_OPENED'],
+  ] as const)('leaves a job %s during the send as it is', async (_what, move, state) => {
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 12) });
+    const { job, realm, headers } = await emailJob(cloud, tenant!, 'mo');
+    const send = heldSend();
+    startWorkerWith(cloud.deps, send.transport, { maxAttempts: 1 });
+    const message = await send.sending;
+    const link = new URL(/\S+:invokeAuthenticator\?token=\S+/.exec(message.text)![0]);
+
+    let credentialId: string | undefined;
+    if (move === 'bind') {
+      const bound = await bindWith(cloud, link, job, tenant!);
+      expect(bound.status).toBe(200);
+      credentialId = ((await bound.json()) as { id: string }).id;
+    } else if (move === 'revoke') {
+      const revoked = await cloud.app.request(`${realm}/identities/${job.identity_id}/credential-binding-jobs/${job.id}:revoke`, { method: 'POST', headers });
+      expect(revoked.status).toBe(200);
+    } else {
+      const opened = await cloud.app.request(link.pathname + link.search, { headers: { accept: 'text/html' } });
+      expect(opened.status).toBe(302);
+    }
+    const before = db.prepare('SELECT state, state_reason, update_time FROM binding_jobs WHERE id = ?').get(job.id) as { state: string };
+    expect(before.state).toBe(state);
+
+    send.refuse();
+    await expect.poll(() => db.prepare('SELECT state FROM outbox WHERE job_id = ?').pluck().get(job.id)).toBe('failed');
+    // The message failed, and says so; the job is as the bind, revocation or opening left it.
+    expect(db.prepare('SELECT last_error FROM outbox WHERE job_id = ?').pluck().get(job.id)).toMatch(/ECONNREFUSED/);
+    expect(db.prepare('SELECT state, state_reason, update_time FROM binding_jobs WHERE id = ?').get(job.id)).toEqual(before);
+    const read = await cloud.app.request(`${realm}/identities/${job.identity_id}/credential-binding-jobs/${job.id}`, { headers });
+    expect(((await read.json()) as { state: string }).state).toBe(state);
+    if (credentialId) {
+      expect(db.prepare('SELECT state FROM credentials WHERE id = ?').pluck().get(credentialId)).toBe('ACTIVE');
+    }
+    const actions = cloud.deps.repos.audit.list(tenant!.tenant_id, { identityId: job.identity_id }).map((e) => e.action);
+    expect(actions).not.toContain('credential_binding_job.send_failed');
+  });
+});
+
+describe('FAILED_TO_SEND, as the repository applies it', () => {
+  it('applies to a job still LINK_SENT and unexpired only: an expired job keeps reading EXPIRED', async () => {
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 13) });
+    const jobs = cloud.deps.repos.bindingJobs;
+    const { job: expiring } = await emailJob(cloud, tenant!, 'nia');
+    const { job: waiting } = await emailJob(cloud, tenant!, 'oz');
+    const expireTime = Date.parse(jobs.getById(expiring.id, new Date())!.expire_time);
+    expect(jobs.markFailedToSend(expiring.id, new Date(expireTime), 'email could not be sent: late')).toBe(false);
+    expect(jobs.getById(expiring.id, new Date(expireTime))!.state).toBe('EXPIRED');
+    expect(jobs.markFailedToSend(waiting.id, new Date(), 'email could not be sent: refused')).toBe(true);
+    expect(db.prepare('SELECT state, state_reason FROM binding_jobs WHERE id = ?').get(waiting.id)).toEqual({ state: 'FAILED_TO_SEND', state_reason: 'email could not be sent: refused' });
+    // Final: a second failure changes nothing.
+    expect(jobs.markFailedToSend(waiting.id, new Date(), 'again')).toBe(false);
   });
 });
 

@@ -26,7 +26,8 @@ export interface MailWorkerOptions {
  * Sends queued binding-link emails. It is woken when a message is queued and
  * otherwise polls, so the API never waits for SMTP. Failures retry with
  * exponential backoff; after the last attempt the job becomes FAILED_TO_SEND
- * with the SMTP error as its recorded reason. Delivery is at least once: a
+ * with the SMTP error as its recorded reason, unless it was bound, revoked,
+ * opened or expired meanwhile (that state stands). Delivery is at least once: a
  * crash between the SMTP "250 OK" and the commit that marks the row sent
  * sends that message again after the restart.
  *
@@ -76,16 +77,22 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
       const failedAt = deps.clock();
       const ended = await deps.write(() => {
         // The job fails only with the message this worker still holds: another may have sent it.
-        if (!outbox.end(row, 'failed', reason, true)) return false;
-        deps.repos.bindingJobs.setState(job.id, 'FAILED_TO_SEND', failedAt, `email could not be sent: ${reason}`);
-        deps.repos.audit.record(
-          { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'mail', action: 'credential_binding_job.send_failed', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id, detail: { reason, attempts: attempt } },
-          failedAt,
-        );
-        return true;
+        if (!outbox.end(row, 'failed', reason, true)) return undefined;
+        // And only if it is still waiting for this email: the job was read before the send, and a
+        // bind, a revocation or a person opening an earlier copy of the link may have committed
+        // since. The repository decides in its UPDATE, so nothing in between can slip past.
+        const marked = deps.repos.bindingJobs.markFailedToSend(job.id, failedAt, `email could not be sent: ${reason}`);
+        if (marked) {
+          deps.repos.audit.record(
+            { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'mail', action: 'credential_binding_job.send_failed', resource_type: 'CredentialBindingJob', resource_id: job.id, identity_id: job.identity_id, detail: { reason, attempts: attempt } },
+            failedAt,
+          );
+        }
+        return { marked };
       });
       if (!ended) return leaseLost(row, 'failed');
-      deps.log.error('binding email failed for good', { job_id: job.id, attempts: attempt, reason });
+      if (ended.marked) deps.log.error('binding email failed for good', { job_id: job.id, attempts: attempt, reason });
+      else deps.log.warn('binding email failed for good; its job had moved on, and keeps its state', { job_id: job.id, attempts: attempt, reason });
       return;
     }
     // Outside the try: a failed commit here is not an SMTP failure, and must not count as one

@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { SignJWT } from 'jose';
 import { newId, newSecret } from '../../lib/ids';
 import { htmlPage } from '../binding/html-page';
+import { invokeUrlWith } from '../binding/invoke-url';
 import type { CloudDeps } from '../deps';
 import { findClientApp } from './client-app';
 import { SIGNING_ALG } from './signing-keys';
@@ -110,7 +111,7 @@ export async function authorize(c: Context, deps: CloudDeps): Promise<Response> 
     .sign(key.privateKey);
 
   c.header('Cache-Control', 'no-store');
-  return c.redirect(`${config.invoke_url.replace(/\/+$/, '')}/bi-authenticate?request=${request}`, 302);
+  return c.redirect(invokeUrlWith(config.invoke_url, '/bi-authenticate', { request }), 302);
 }
 
 /**

@@ -462,6 +462,31 @@ describe('sign-in with the bound passkey', () => {
   });
 });
 
+describe('authorize: the redirect to the Invoke URL', () => {
+  it.each([
+    ['a trailing slash', `${APP_ORIGIN}/`, '/bi-authenticate', {}],
+    ['a path and a trailing slash', `${APP_ORIGIN}/shop/`, '/shop/bi-authenticate', {}],
+    ['a query', `${APP_ORIGIN}/shop?brand=blue`, '/shop/bi-authenticate', { brand: 'blue' }],
+    ['a trailing slash and a query', `${APP_ORIGIN}/?brand=blue&request=stale`, '/bi-authenticate', { brand: 'blue' }],
+  ])('appends /bi-authenticate to an Invoke URL with %s, keeping its query and adding the request', async (_what, invokeUrl, path, own) => {
+    const configPath = `${t.realmPath()}/authenticator-configs/${t.tenant.app.authenticator_config_id}`;
+    const updated = await t.patch(configPath, {
+      authenticator_config: { config: { type: 'embedded', invoke_url: invokeUrl, trusted_origins: [APP_ORIGIN] } },
+    });
+    expect(updated.status).toBe(200);
+    const { response } = await authorize();
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(`${APP_ORIGIN}${path}`);
+    expect([...location.searchParams.keys()].sort()).toEqual([...Object.keys(own), 'request'].sort());
+    expect(location.searchParams.get('brand')).toBe((own as { brand?: string }).brand ?? null);
+    // The request JWT is ours, whole, and verifies as the SDK checks it.
+    const request = location.searchParams.get('request')!;
+    await jwtVerify(request, createLocalJWKSet(await fetchJwks()), { algorithms: ['RS256'], currentDate: now() });
+    expect(decodeJwt(request).authn).toMatchObject({ authenticator_config: { config: { invoke_url: invokeUrl } } });
+  });
+});
+
 describe('authorize refusals', () => {
   /** An error page of our own: 400 HTML and never a redirect (no open redirector). */
   function expectErrorPage(response: ApiResponse, text: string) {
@@ -730,6 +755,32 @@ describe('token endpoint: authorization code grant', () => {
     const revoked = await userinfo(first.body.access_token);
     expect(revoked.status).toBe(401);
     expect(revoked.body.error).toBe('invalid_token');
+  });
+
+  it('revokes the first exchange’s token when a replay raced it (both saw the code unused)', async () => {
+    const ann = await enrol();
+    const { code, verifier } = await codeFor(ann);
+    // A seam on the group commit: each exchange's write waits until both have asked for one, so
+    // both read the code unused before either used it. The second unit to run finds it used.
+    const write = t.cloud.deps.write;
+    const waiting: (() => void)[] = [];
+    t.cloud.deps.write = ((fn: () => unknown) =>
+      new Promise<void>((resolve) => {
+        if (waiting.push(resolve) < 2) return;
+        t.cloud.deps.write = write;
+        for (const go of waiting) go();
+      }).then(() => write(fn))) as typeof write;
+    const results = await Promise.all([exchange(code, verifier), exchange(code, verifier)]);
+    expect(waiting).toHaveLength(2);
+    const winner = results.find((r) => r.status === 200)!;
+    const loser = results.find((r) => r.status !== 200)!;
+    expect(winner).toBeDefined();
+    expect(loser.status).toBe(400);
+    expect(loser.body).toEqual({ error: 'invalid_grant', error_description: 'authorization code already used' });
+    // RFC 6749 §4.1.2: what the first use issued is revoked, whichever exchange came first.
+    const revoked = await userinfo(winner.body.access_token);
+    expect(revoked.status).toBe(401);
+    expect(lastAudit()).toMatchObject({ action: 'sign_in.code_replay', resource_id: t.tenant.app.application_id, identity_id: ann.identityId, detail: { revoked_tokens: 1 } });
   });
 
   it('refuses a wrong code_verifier, and (by design) does not burn the code', async () => {
