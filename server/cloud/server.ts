@@ -44,7 +44,7 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
     sealKey: loadSealKey(config.dataDir),
     console: { distDir: options.distDir ?? resolve('dist'), ...(inboxUrl ? { inboxUrl } : {}) },
   });
-  if (capture) mountInbox(cloud.app, capture);
+  if (capture) mountInbox(cloud.app, capture, config.apiBaseUrl);
 
   // Workers share a port only when it is fixed up front.
   const workerCount = config.port === 0 ? 1 : (options.workers ?? 1);
@@ -150,7 +150,7 @@ export async function serveCloudWorker(config: CloudRuntimeConfig, log: Logger, 
     console: { distDir: options.distDir, ...(inboxUrl ? { inboxUrl } : {}) },
   });
   cloud.deps.onMailQueued = options.onMailQueued;
-  if (options.inbox) mountInbox(cloud.app, { messages: options.inbox });
+  if (options.inbox) mountInbox(cloud.app, { messages: options.inbox }, config.apiBaseUrl);
   const listening = await listenLoopback(cloud.app.fetch, config.port);
   return {
     async stop(): Promise<void> {
