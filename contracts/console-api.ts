@@ -282,8 +282,16 @@ const identityStatus = z.enum(['active', 'suspended']);
 const enrollmentStatus = z.enum(['ENROLLED', 'PENDING', 'INVITE_FAILED', 'UNENROLLED']);
 
 export const listIdentitiesQuery = z.object({
-  /** Case-insensitive substring of username, display name or email address. */
-  q: z.string().trim().max(64).optional(),
+  /**
+   * Case-insensitive substring of username, display name or email address. No control
+   * characters: none can be in what is searched, and a NUL would cut the search's FTS5 phrase.
+   */
+  q: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
+    .optional(),
   ...pageQuery,
 });
 export type ListIdentitiesQuery = z.infer<typeof listIdentitiesQuery>;

@@ -9,6 +9,7 @@ import { useRealmId } from '../lib/realm';
 import { ApplicationDialog } from './applications/application-dialog';
 import { AuthenticatorConfigDialog } from './applications/authenticator-config-dialog';
 import { DataTable, RowAction } from '../components/data-table';
+import { focusPageHeading } from '../lib/focus';
 
 type Editing =
   | { kind: 'application'; existing: ConsoleApplication | null }
@@ -158,7 +159,15 @@ export function ApplicationsRoute() {
       <p className="live" role="status">
         {done}
       </p>
-      {secretOf && <NewClientSecret app={secretOf} onDone={() => setSecretOf(null)} />}
+      {secretOf && (
+        <NewClientSecret
+          app={secretOf}
+          onDone={() => {
+            setSecretOf(null);
+            focusPageHeading();
+          }}
+        />
+      )}
       <section className="card" aria-labelledby="applications-title" aria-busy={applications.isFetching || undefined}>
         <div className="card__header">
           <h2 id="applications-title">Applications</h2>

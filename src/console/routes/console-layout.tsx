@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ConsoleShell } from '../components/console-shell';
 import { Loading } from '../components/query-state';
 import { useSession } from '../features/session/api/get-session';
+import { useRealmId } from '../lib/realm';
 import { consolePaths } from '../paths';
 
 /**
@@ -24,13 +25,18 @@ function useFocusHeadingOnNavigation() {
 export function ConsoleLayout() {
   const session = useSession();
   const location = useLocation();
+  const realmId = useRealmId();
   useFocusHeadingOnNavigation();
   if (session.isPending) return <Loading what="the console" />;
   // Signed out meanwhile (the session query was cleared): the sign-in page, then back here.
   if (!session.data) return <Navigate to={consolePaths.signIn.getHref(`${location.pathname}${location.search}`)} replace />;
   return (
     <ConsoleShell session={session.data}>
-      <Outlet />
+      {/* A page starts over in another realm: its page tokens, selection, chosen application and
+          form values belong to the realm it was in, and would be sent to the new one. */}
+      <Fragment key={realmId}>
+        <Outlet />
+      </Fragment>
     </ConsoleShell>
   );
 }

@@ -71,6 +71,28 @@ describe('/identities', () => {
     expect(await screen.findByText('No identities match “zz”.')).toBeTruthy();
   });
 
+  it('an earlier search, typed again, starts at page 1 (not at the page it was left on)', async () => {
+    const paged = (request: StubRequest) => {
+      const url = new URL(request.url, 'http://localhost');
+      const token = url.searchParams.get('page_token');
+      const q = url.searchParams.get('q') ?? '';
+      const row = identityRow({ id: token ? BOB : identityRow().id, username: `${q || 'all'}-p${token ? 2 : 1}` });
+      return json({ identities: [row], total_size: 2, ...(token ? {} : { next_page_token: `tok-${q}` }) });
+    };
+    stubApi({ [`GET ${realmPath('/identities')}`]: paged, [`GET ${realmPath('/applications')}`]: () => json({ applications: [] }) });
+    render();
+    await screen.findByRole('link', { name: 'all-p1' });
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByRole('link', { name: 'all-p2' });
+
+    const search = screen.getByRole('searchbox', { name: 'Search identities' });
+    fireEvent.change(search, { target: { value: 'ann' } });
+    await screen.findByRole('link', { name: 'ann-p1' });
+    fireEvent.change(search, { target: { value: '' } });
+    expect(await screen.findByRole('link', { name: 'all-p1' })).toBeTruthy();
+    expect(screen.getByText('Page 1')).toBeTruthy();
+  });
+
   it('shows a failure with a retry', async () => {
     let fail = true;
     stubApi({

@@ -181,6 +181,8 @@ export function IdentitiesRoute() {
   if (q !== urlQ) {
     setUrlQ(q);
     if (q !== typed.trim()) setTyped(q);
+    // A new search starts at page 1, also when it is an earlier one again: its old tokens are gone.
+    setPages({ q, tokens: [undefined] });
   }
 
   const data = identities.data;

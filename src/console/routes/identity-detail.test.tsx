@@ -126,6 +126,48 @@ describe('/identities/:id, "Add a passkey"', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add a passkey' }));
   });
 
+  it("keeps the identity's enrollment status current: PENDING once the email is sent, INVITE_FAILED when it fails, UNENROLLED after a revoke", async () => {
+    const { state } = stubCloud({
+      [`POST ${identityPath('/jobs')}`]: () => {
+        state.jobs = [jobRow()];
+        state.identity = identityDetail({ enrollment_status: 'PENDING' });
+        return json({ job: jobRow() });
+      },
+      [`POST ${identityPath(`/jobs/${JOB}/revoke`)}`]: () => {
+        state.jobs = [jobRow({ state: 'REVOKED' })];
+        state.identity = identityDetail({ enrollment_status: 'UNENROLLED' });
+        return json(state.jobs[0]);
+      },
+    });
+    state.identity = identityDetail({ enrollment_status: 'UNENROLLED' });
+    render();
+    const enrollment = () => screen.getByText('Enrollment').nextElementSibling?.textContent;
+    await waitFor(() => expect(enrollment()).toBe('UNENROLLED'));
+
+    const dialog = await sendEmail();
+    await within(dialog).findByRole('status');
+    await waitFor(() => expect(enrollment()).toBe('PENDING'));
+
+    state.jobs = [jobRow({ state: 'FAILED_TO_SEND', state_reason: 'email could not be sent: smtp down' })];
+    state.identity = identityDetail({ enrollment_status: 'INVITE_FAILED' });
+    act(() => stream().emit('job', state.jobs[0]!));
+    await waitFor(() => expect(enrollment()).toBe('INVITE_FAILED'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    // Another visit, with a pending job, revoked from the jobs table.
+    cleanup();
+    state.jobs = [jobRow()];
+    state.identity = identityDetail({ enrollment_status: 'PENDING' });
+    render();
+    await waitFor(() => expect(enrollment()).toBe('PENDING'));
+    const jobs = await screen.findByRole('table', { name: 'Binding jobs' });
+    fireEvent.click(await within(jobs).findByRole('button', { name: 'Revoke' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Revoke this binding job?' });
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Revoke' }));
+    await waitFor(() => expect(enrollment()).toBe('UNENROLLED'));
+  });
+
   it('shows FAILED_TO_SEND with its reason', async () => {
     stubCloud();
     render();
@@ -219,10 +261,29 @@ describe('/identities/:id, "Add a passkey"', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Copy' }));
     expect(await within(dialog).findByText('Copied.')).toBeTruthy();
     expect(writeText).toHaveBeenCalledWith(curl);
+
+    // "Back" goes with the curl view: focus goes to the choice it returns to, not to <body>.
+    const back = within(dialog).getByRole('button', { name: 'Back' });
+    back.focus();
+    fireEvent.click(back);
+    const select = await within(dialog).findByRole('combobox', { name: 'Application' });
+    await waitFor(() => expect(document.activeElement).toBe(select));
   });
 });
 
 describe('/identities/:id', () => {
+  it('Edit puts focus on the form\'s first field (its button is gone), and Cancel back on Edit', async () => {
+    stubCloud();
+    render();
+    const edit = await screen.findByRole('button', { name: 'Edit' });
+    edit.focus();
+    fireEvent.click(edit);
+    const form = await screen.findByRole('form', { name: 'Edit identity' });
+    await waitFor(() => expect(document.activeElement).toBe(within(form).getByLabelText(/^Display name/)));
+    fireEvent.click(within(form).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Edit' })));
+  });
+
   it('revokes a credential after a confirmation', async () => {
     const { api, state } = stubCloud({
       [`POST ${identityPath(`/credentials/${CREDENTIAL}/revoke`)}`]: () => {

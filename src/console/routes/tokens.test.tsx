@@ -68,6 +68,25 @@ describe('/tokens', () => {
     expect(row.textContent).toContain('…abcd1234');
   });
 
+  it('lists every page of live tokens, so the newest (last, oldest first) show past the first 100', async () => {
+    const all = Array.from({ length: 103 }, (_, i) => tokenRow({ id: String(1_000_000_000_000_000 + i), display_name: i === 102 ? 'the new one' : `t${i}` }));
+    const api = stubApi({
+      [`GET ${realmPath('/tokens')}`]: (request) => {
+        const url = new URL(request.url, 'http://localhost');
+        const from = Number(url.searchParams.get('page_token') ?? 0);
+        const size = Number(url.searchParams.get('page_size'));
+        const next = from + size < all.length ? String(from + size) : undefined;
+        return json({ application_id: MGMT_APP_ID, allowed_scopes: ALLOWED, max_lifetime_seconds: 86_400, tokens: all.slice(from, from + size), total_size: all.length, ...(next ? { next_page_token: next } : {}) });
+      },
+    });
+    renderPage(<TokensRoute />, { path: '/tokens', url: '/tokens' });
+    const table = await screen.findByRole('table', { name: 'API tokens' });
+    expect(within(table).getAllByRole('row')).toHaveLength(1 + 103);
+    expect(within(table).getByRole('rowheader', { name: 'the new one' })).toBeTruthy();
+    // The first page, then the next one its token names (StrictMode may read the list twice).
+    expect(new Set(api.calls(`GET ${realmPath('/tokens')}`).map((c) => new URL(c.url, 'http://localhost').searchParams.get('page_token')))).toEqual(new Set([null, '100']));
+  });
+
   it('creates a token with the chosen scopes and shows it once, with a warning and a copy button', async () => {
     const { api } = stubTokens();
     const queryClient = testQueryClient();
@@ -102,6 +121,8 @@ describe('/tokens', () => {
 
     fireEvent.click(within(created).getByRole('button', { name: 'I have copied it' }));
     expect(screen.queryByText(SECRET)).toBeNull();
+    // Its button went with the card: focus goes to the page's heading, not to <body>.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1 })));
 
     // Coming back to the page does not show it again either.
     view.unmount();

@@ -14,6 +14,7 @@ import { useRevokeToken } from '../features/tokens/api/revoke-token';
 import { isConsoleApiError } from '../lib/console-error';
 import { useRealmId } from '../lib/realm';
 import { DataTable, RowAction } from '../components/data-table';
+import { focusPageHeading } from '../lib/focus';
 
 /** `identities:read` belongs to `identities`, `scim:users:read` to `scim:users`, `openid` to itself. */
 export function scopeResource(scope: string): string {
@@ -266,7 +267,15 @@ export function TokensRoute() {
         ) : null}
         .
       </p>
-      {created && <NewToken created={created} onDone={() => setCreated(null)} />}
+      {created && (
+        <NewToken
+          created={created}
+          onDone={() => {
+            setCreated(null);
+            focusPageHeading();
+          }}
+        />
+      )}
       <section className="card" aria-labelledby="create-token-title">
         <h2 id="create-token-title">Create a token</h2>
         {tokens.data ? (

@@ -98,13 +98,13 @@ export function useLiveJob(realmId: string, identityId: string, jobId: string | 
     seen.current = now;
     if (!before || before.id !== now.id || (before.state === now.state && before.email === now.email)) return;
     void queryClient.invalidateQueries({ queryKey: consoleKeys.jobList(realmId, identityId) });
-    if (now.state === 'COMPLETE' && before.state !== 'COMPLETE') {
-      // The new credential, and "passkey bound" in the identity and in the lists. (Not the whole
-      // identity prefix: that would also re-read this job, which the stream keeps current.)
-      void queryClient.invalidateQueries({ queryKey: consoleKeys.credentials(realmId, identityId) });
-      void queryClient.invalidateQueries({ queryKey: consoleKeys.identitySelf(realmId, identityId) });
-      void queryClient.invalidateQueries({ queryKey: consoleKeys.identityLists(realmId) });
-    }
+    // The identity's enrollment status is derived from its jobs (PENDING, INVITE_FAILED,
+    // ENROLLED…), so any change of this job may change it, in the identity and in the lists.
+    // (Not the whole identity prefix: that would also re-read this job, which the stream keeps current.)
+    void queryClient.invalidateQueries({ queryKey: consoleKeys.identitySelf(realmId, identityId) });
+    void queryClient.invalidateQueries({ queryKey: consoleKeys.identityLists(realmId) });
+    // The new credential.
+    if (now.state === 'COMPLETE' && before.state !== 'COMPLETE') void queryClient.invalidateQueries({ queryKey: consoleKeys.credentials(realmId, identityId) });
   }, [queryClient, realmId, identityId, job]);
 
   return {

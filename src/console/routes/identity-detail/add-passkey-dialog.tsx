@@ -11,6 +11,7 @@ import { useBindingLinkCurl } from '../../features/jobs/api/binding-link-curl';
 import { useCreateEmailJob } from '../../features/jobs/api/create-email-job';
 import type { useLiveJob } from '../../features/jobs/use-live-job';
 import { consolePaths } from '../../paths';
+import { focusDialogField } from '../../lib/focus';
 import { LiveJobStatus } from './live-job-status';
 
 type Step = { kind: 'choose' } | { kind: 'email' } | { kind: 'curl'; applicationId: string };
@@ -137,7 +138,18 @@ export function AddPasskeyDialog({ realmId, identity, live, onJobCreated, onClos
       </section>
     );
   } else if (step.kind === 'curl') {
-    body = <CurlView realmId={realmId} identityId={identity.id} applicationId={step.applicationId} onBack={() => setStep({ kind: 'choose' })} />;
+    body = (
+      <CurlView
+        realmId={realmId}
+        identityId={identity.id}
+        applicationId={step.applicationId}
+        onBack={() => {
+          setStep({ kind: 'choose' });
+          // "Back" is gone with the curl view: focus goes to the choice it returns to.
+          focusDialogField('application');
+        }}
+      />
+    );
   } else if (applications.isPending) {
     body = <Loading what="the applications" />;
   } else if (applications.isError) {

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { updateIdentityRequest, type IdentityDetail } from '../../../../contracts/console-api';
@@ -42,8 +42,12 @@ function EditForm({ realmId, identity, onDone }: { realmId: string; identity: Id
     update.mutate(parsed.data, { onSuccess: () => onDone('Changes saved.') });
   }
 
+  // The Edit button that opened this form is gone: focus goes to the form's first field.
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => form.current?.querySelector<HTMLElement>('[data-autofocus]')?.focus(), []);
+
   return (
-    <form className="form" onSubmit={submit} noValidate aria-label="Edit identity">
+    <form ref={form} className="form" onSubmit={submit} noValidate aria-label="Edit identity">
       <TextField
         name="display_name"
         label="Display name"

@@ -20,14 +20,21 @@ export async function createEmailJob(realmId: string, identityId: string, applic
   return body.job;
 }
 
-/** `createEmailJob` as a mutation: the job is cached for its live view, and the job list refetches. */
+/**
+ * `createEmailJob` as a mutation: the job is cached for its live view; the job list and the
+ * identity (whose enrollment status its jobs decide: now PENDING) refetch, here and in the lists.
+ */
 export function useCreateEmailJob(realmId: string, identityId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (applicationId: string) => createEmailJob(realmId, identityId, applicationId),
     onSuccess: (job) => {
       queryClient.setQueryData(jobQueryOptions(realmId, identityId, job.id).queryKey, job);
-      return queryClient.invalidateQueries({ queryKey: consoleKeys.jobList(realmId, identityId) });
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: consoleKeys.jobList(realmId, identityId) }),
+        queryClient.invalidateQueries({ queryKey: consoleKeys.identitySelf(realmId, identityId) }),
+        queryClient.invalidateQueries({ queryKey: consoleKeys.identityLists(realmId) }),
+      ]);
     },
   });
 }

@@ -15,11 +15,19 @@ export function revokeJob(realmId: string, identityId: string, jobId: string): P
   });
 }
 
-/** `revokeJob` as a mutation; the identity's jobs refetch (a live view of that job included). */
+/**
+ * `revokeJob` as a mutation; the identity's jobs refetch (a live view of that job included), and
+ * the identity, here and in the lists: its enrollment status is derived from its jobs.
+ */
 export function useRevokeJob(realmId: string, identityId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (jobId: string) => revokeJob(realmId, identityId, jobId),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: consoleKeys.jobs(realmId, identityId) }),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: consoleKeys.jobs(realmId, identityId) }),
+        queryClient.invalidateQueries({ queryKey: consoleKeys.identitySelf(realmId, identityId) }),
+        queryClient.invalidateQueries({ queryKey: consoleKeys.identityLists(realmId) }),
+      ]),
   });
 }
