@@ -138,8 +138,8 @@ test('a new device asks for an email link, binds from the message, and ends sign
     await bind.open(link);
     await expectShippedSdk(await sdkFile);
     await bind.expectPreviewFor(identity.username);
-    // initialize() ran with the app's faster Uint8Array.from (src/passkeys/fast-byte-decode.ts);
-    // once the SDK is ready, the page has its own again.
+    // initialize() runs under the app's faster Uint8Array.from (src/passkeys/fast-byte-decode.ts;
+    // its unit tests show it installed): once the SDK is ready, the page must be left as found.
     expect(await page.evaluate(() => Object.hasOwn(Uint8Array, 'from'))).toBe(false);
     await bind.create();
     await bind.expectSuccessFor(identity.username);
@@ -155,10 +155,13 @@ test('a new device asks for an email link, binds from the message, and ends sign
 
 test('a signed-in person adds a passkey on this browser and is sent where the SPA asked', async ({ browser }) => {
   const username = unique('cy');
+  const cloud = new CloudApi();
   // First passkey on one browser, signed in there.
   const first = await browser.newContext();
   const firstPage = await first.newPage();
+  const signupResponse = firstPage.waitForResponse((r) => r.url().endsWith('/api/signup'));
   await new SignupPage(firstPage).signUp({ username, email: `${username}@example.com`, displayName: 'Cy Example' });
+  const identityId = ((await (await signupResponse).json()) as { me: { identity_id: string } }).me.identity_id;
   const firstBind = new BindPage(firstPage);
   await firstBind.expectPreviewFor(username);
   await firstBind.create();
@@ -172,6 +175,9 @@ test('a signed-in person adds a passkey on this browser and is sent where the SP
     await firstBind.create();
     await firstBind.expectSuccessFor(username);
     await expect(firstPage).toHaveURL(/\/passkeys$/, { timeout: 10_000 });
+    // Not only the page: the cloud holds a second ACTIVE credential for the account.
+    const { credentials } = await cloud.listCredentials(identityId);
+    expect(credentials.map((c) => c.state)).toEqual(['ACTIVE', 'ACTIVE']);
   });
   await first.close();
 });

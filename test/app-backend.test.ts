@@ -290,7 +290,9 @@ describe('POST /api/signup', () => {
   it('limits each client IP to 20 well-formed sign-ups per 10 minutes; malformed ones do not count and reach no cloud', async () => {
     let offsetMs = 0;
     const t = startApp({ clock: () => new Date(Date.now() + offsetMs) });
+    const sent = outgoing.length;
     for (let i = 0; i < 25; i++) expect((await t.post('/api/signup', { username: 'a b', email: 'x', display_name: '' })).status).toBe(400);
+    expect(outgoing.length).toBe(sent);
     for (let i = 0; i < 20; i++) await t.signup(unique('lim'));
     const username = unique('lim');
     const limited = await t.post('/api/signup', { username, email: `${username}@example.com`, display_name: 'Lim' });

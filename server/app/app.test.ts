@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { signupResponse } from '../../contracts/app-api';
 import { createLogger } from '../lib/logger';
 import { buildApp } from './app';
@@ -246,14 +246,21 @@ describe('failure paths', () => {
     );
   });
 
-  it('a hung cloud times out as cloud_unreachable instead of hanging the request', { timeout: 15_000 }, async () => {
-    const t = setup(hangUntilAborted);
-    const started = Date.now();
-    const response = await t.post('/api/signup', { username: 'ann', email: 'ann@example.com', display_name: 'Ann' });
-    expect(response.status).toBe(502);
-    expect((await response.json()).error.code).toBe('cloud_unreachable');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
-    expect(Date.now() - started).toBeLessThan(8_000);
+  it('a hung cloud times out (5 s by default) as cloud_unreachable instead of hanging the request', async () => {
+    // The 5 s is asserted as what the request asks for, not by waiting for it: a test asserts
+    // behaviour, not speed. The signal it gets fires at once, so the hang ends by the timeout.
+    const timeout = AbortSignal.timeout.bind(AbortSignal);
+    const asked = vi.spyOn(AbortSignal, 'timeout').mockImplementation(() => timeout(1));
+    try {
+      const t = setup(hangUntilAborted);
+      const response = await t.post('/api/signup', { username: 'ann', email: 'ann@example.com', display_name: 'Ann' });
+      expect(response.status).toBe(502);
+      expect((await response.json()).error.code).toBe('cloud_unreachable');
+      expect(asked).toHaveBeenCalledWith(5_000);
+      expect(t.fetch.calls).toHaveLength(1);
+    } finally {
+      asked.mockRestore();
+    }
   });
 
   it('built files: gzip when accepted, cached for good when the name carries a content hash', async () => {

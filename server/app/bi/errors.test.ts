@@ -83,12 +83,11 @@ describe('the HTTP layer maps upstream answers to BiError codes', () => {
     expect(error.code).toBe('unreachable');
     expect((error.cause as Error).message).toBe('fetch failed');
 
-    const started = Date.now();
     const hung = fakeFetch(hangUntilAborted);
     const timedOut = await failure(http(hung, 50).management('GetIdentity', 'GET', '/identities/i1', z.object({})));
     expect(timedOut.code).toBe('unreachable');
+    // Ended by its own 50 ms timeout (the test would otherwise hang until vitest's).
     expect((timedOut.cause as Error).name).toBe('TimeoutError');
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('a 2xx that is not JSON, or not the expected shape, is cloud_error', async () => {
