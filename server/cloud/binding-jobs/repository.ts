@@ -91,10 +91,16 @@ export function createBindingJobRepository(db: Db, newJobId: (createdMs: number)
   const get = db.prepare(`${JOB_SELECT} WHERE id = @id AND realm_id = @realm_id`);
   const linkById = db.prepare(`${SELECT_LINK} WHERE j.id = @id`);
   const byId = db.prepare(`${JOB_SELECT} WHERE id = @id`);
-  // Single use: only a job still pending and unexpired at commit time completes.
+  // Single use: only a job still pending and unexpired at commit time completes, and only
+  // while the link is still usable in every other way `problemWith` judges: its identity not
+  // suspended, its authenticator config still there. Decided here, in the one statement the
+  // bind runs anyway, so a suspension or deletion committed while the proof was verified
+  // refuses the bind without another read on its path.
   const complete = db.prepare(
     `UPDATE binding_jobs SET state = 'COMPLETE', credential_id = @credential_id, token_used_time = @now, update_time = @now
-     WHERE id = @id AND state IN ${PENDING} AND expire_time > @now AND token_used_time IS NULL`,
+     WHERE id = @id AND state IN ${PENDING} AND expire_time > @now AND token_used_time IS NULL
+       AND EXISTS (SELECT 1 FROM identities i WHERE i.id = binding_jobs.identity_id AND i.status <> 'suspended')
+       AND EXISTS (SELECT 1 FROM authenticator_configs a WHERE a.id = binding_jobs.authenticator_config_id AND a.realm_id = binding_jobs.realm_id)`,
   );
   const opened = db.prepare(
     `UPDATE binding_jobs SET state = 'LINK_OPENED', update_time = @now

@@ -28,16 +28,8 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
   const jwk = await verifyProof(body.raw, token, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
   const thumbprint = ecThumbprint(jwk);
 
-  const tokenHash = hashSecret(token);
-
   const credential = await deps.write(() => {
     const now = deps.clock();
-    // Judged again where the credential is written, as bi-authenticate and the code grant do:
-    // the link was judged when the request began, and a suspension, revocation or deletion of
-    // the authenticator config may have committed since (while the body was read and the proof
-    // verified, or earlier in this group commit). None may end with an ACTIVE credential.
-    const problem = problemWith(deps.repos.bindingJobs.getLink(job.id, tokenHash, now));
-    if (problem) throw bindingTokenError(problem, job.id);
     const time = now.toISOString();
     const record = {
       id: newId(),
@@ -54,9 +46,15 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
     deps.repos.credentials.insert(record);
     // The conditional update is the single-use guarantee: of any number of
     // concurrent binds on one token, only the first to commit finds the job
-    // still pending; the others roll back their credential. (Within this unit
-    // the check above already saw it pending, so this holds it to that.)
-    if (!deps.repos.bindingJobs.complete(job.id, record.id, now)) throw bindingTokenError('used', job.id);
+    // still pending; the others roll back their credential. It also judges the
+    // link again where the credential is written, as bi-authenticate and the
+    // code grant do: a suspension, revocation or deletion of the authenticator
+    // config committed since the request began (while the body was read and the
+    // proof verified, or earlier in this group commit) refuses it, so none ends
+    // with an ACTIVE credential. Only then is the link read, to say why.
+    if (!deps.repos.bindingJobs.complete(job.id, record.id, now)) {
+      throw bindingTokenError(problemWith(deps.repos.bindingJobs.getLink(job.id, hashSecret(token), now)) ?? 'used', job.id);
+    }
     deps.repos.audit.record(
       { tenant_id: job.tenant_id, realm_id: job.realm_id, actor: 'binding-link', action: 'credential.create', resource_type: 'Credential', resource_id: record.id, identity_id: job.identity_id, detail: { credential_binding_job_id: job.id, jwk_thumbprint: thumbprint } },
       now,

@@ -8,6 +8,7 @@ import {
 import { invalidField, notFound } from '../../../lib/api-error';
 import type { CloudDeps } from '../../deps';
 import { readJsonBody } from '../../http/operation';
+import { grantableScopes } from '../../applications/protocol-rules';
 import { readPage } from '../../http/paging';
 import { revokeToken } from '../../tokens/revoke-token';
 import { actorOf, idParam, runAsAdmin } from '../as-admin';
@@ -30,7 +31,8 @@ export function tokenRoutes(deps: CloudDeps) {
     if (!app) throw notFound('Application', 'management');
     return {
       app,
-      allowedScopes: app.protocol_config?.allowed_scopes ?? [],
+      // What the token endpoint would grant it: one rule for both ways of minting a token.
+      allowedScopes: [...grantableScopes(app)],
       maxLifetime: app.protocol_config?.token_configuration?.expires_after || DEFAULT_LIFETIME_SECONDS,
     };
   }

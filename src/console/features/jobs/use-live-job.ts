@@ -4,6 +4,7 @@ import { JOB_EVENTS, consolePath, jobRow, jobStreamEnd, type JobStreamEnd } from
 import { consoleKeys } from '../../lib/query-keys';
 import { notifySessionLost } from '../../lib/session-store';
 import { jobQueryOptions } from './api/get-job';
+import { invalidateEnrollment } from './invalidate-enrollment';
 
 /** How often the job is read when the event stream is not available. */
 export const JOB_POLL_MS = 2000;
@@ -98,11 +99,7 @@ export function useLiveJob(realmId: string, identityId: string, jobId: string | 
     seen.current = now;
     if (!before || before.id !== now.id || (before.state === now.state && before.email === now.email)) return;
     void queryClient.invalidateQueries({ queryKey: consoleKeys.jobList(realmId, identityId) });
-    // The identity's enrollment status is derived from its jobs (PENDING, INVITE_FAILED,
-    // ENROLLED…), so any change of this job may change it, in the identity and in the lists.
-    // (Not the whole identity prefix: that would also re-read this job, which the stream keeps current.)
-    void queryClient.invalidateQueries({ queryKey: consoleKeys.identitySelf(realmId, identityId) });
-    void queryClient.invalidateQueries({ queryKey: consoleKeys.identityLists(realmId) });
+    void invalidateEnrollment(queryClient, realmId, identityId);
     // The new credential.
     if (now.state === 'COMPLETE' && before.state !== 'COMPLETE') void queryClient.invalidateQueries({ queryKey: consoleKeys.credentials(realmId, identityId) });
   }, [queryClient, realmId, identityId, job]);

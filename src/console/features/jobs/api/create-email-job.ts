@@ -3,6 +3,7 @@ import { consolePath, createEmailJobResponse, type JobRow } from '../../../../..
 import { consoleRequest } from '../../../lib/console-request';
 import { consoleKeys } from '../../../lib/query-keys';
 import { jobQueryOptions } from './get-job';
+import { invalidateEnrollment } from '../invalidate-enrollment';
 
 /**
  * "Proceed & send email": `POST …/identities/:id/jobs` creates an EMAIL binding job with the
@@ -32,8 +33,7 @@ export function useCreateEmailJob(realmId: string, identityId: string) {
       queryClient.setQueryData(jobQueryOptions(realmId, identityId, job.id).queryKey, job);
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: consoleKeys.jobList(realmId, identityId) }),
-        queryClient.invalidateQueries({ queryKey: consoleKeys.identitySelf(realmId, identityId) }),
-        queryClient.invalidateQueries({ queryKey: consoleKeys.identityLists(realmId) }),
+        invalidateEnrollment(queryClient, realmId, identityId),
       ]);
     },
   });

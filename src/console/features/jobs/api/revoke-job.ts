@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { consolePath, jobRow, type JobRow } from '../../../../../contracts/console-api';
 import { consoleRequest } from '../../../lib/console-request';
 import { consoleKeys } from '../../../lib/query-keys';
+import { invalidateEnrollment } from '../invalidate-enrollment';
 
 /**
  * `POST …/jobs/:job/revoke`: the binding link stops working.
@@ -24,10 +25,6 @@ export function useRevokeJob(realmId: string, identityId: string) {
   return useMutation({
     mutationFn: (jobId: string) => revokeJob(realmId, identityId, jobId),
     onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: consoleKeys.jobs(realmId, identityId) }),
-        queryClient.invalidateQueries({ queryKey: consoleKeys.identitySelf(realmId, identityId) }),
-        queryClient.invalidateQueries({ queryKey: consoleKeys.identityLists(realmId) }),
-      ]),
+      Promise.all([queryClient.invalidateQueries({ queryKey: consoleKeys.jobs(realmId, identityId) }), invalidateEnrollment(queryClient, realmId, identityId)]),
   });
 }
