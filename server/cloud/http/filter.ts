@@ -22,12 +22,9 @@ export function parseFilter(filter: string, allowed: readonly string[]): FilterT
   if (filter === '') return [];
   if (allowed.length === 0) throw invalidField('filter', 'this list takes no filter');
   const terms: FilterTerm[] = [];
-  const term = /\s*([A-Za-z_][\w.]*)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*/iy;
-  let rest = filter;
-  for (;;) {
-    term.lastIndex = 0;
-    const match = term.exec(rest);
+  for (const match of scanTerms(filter)) {
     if (!match) throw invalidField('filter', `unsupported filter; use attribute eq "value" with ${allowed.join(', ')}`);
+    if (match === 'no and') throw invalidField('filter', 'terms must be joined with "and"');
     const named = match[1]!.toLowerCase();
     const attribute = allowed.find((name) => name.toLowerCase() === named);
     if (attribute === undefined) {
@@ -36,14 +33,46 @@ export function parseFilter(filter: string, allowed: readonly string[]): FilterT
     // Once each: a repeated attribute adds nothing a caller needs, and each distinct list of
     // terms is its own prepared statement, so unbounded repeats would grow that cache without end.
     if (terms.some((t) => t.attribute === attribute)) throw invalidField('filter', `name "${attribute}" at most once`);
-    terms.push({ attribute, value: match[2]!.replace(/\\(.)/g, '$1') });
+    terms.push({ attribute, value: unescape(match[2]!) });
+  }
+  return terms;
+}
+
+/**
+ * The filter as a page token keeps it: attribute names lower-cased, spacing and
+ * the case of `eq` and `and` dropped, values as sent. Two spellings of one
+ * filter (RFC 7644 makes names and operators case-insensitive) are then the
+ * same filter when a request's is checked against its page token's. A filter
+ * that does not parse stays as sent: its list refuses it anyway.
+ */
+export function canonicalFilter(filter: string): string {
+  const parts: string[] = [];
+  for (const match of scanTerms(filter)) {
+    if (!match || match === 'no and') return filter;
+    parts.push(`${match[1]!.toLowerCase()} eq "${unescape(match[2]!).replace(/[\\"]/g, '\\$&')}"`);
+  }
+  return parts.join(' and ');
+}
+
+/** The `attr eq "value"` terms of `filter` in order; `undefined` or `'no and'` where it stops parsing. */
+function* scanTerms(filter: string): Generator<RegExpExecArray | undefined | 'no and'> {
+  const term = /\s*([A-Za-z_][\w.]*)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*/iy;
+  let rest = filter;
+  if (rest.trim() === '') return;
+  for (;;) {
+    term.lastIndex = 0;
+    const match = term.exec(rest);
+    if (!match) return yield undefined;
+    yield match;
     rest = rest.slice(term.lastIndex);
-    if (rest.trim() === '') return terms;
+    if (rest.trim() === '') return;
     const and = /^and\s+/i.exec(rest);
-    if (!and) throw invalidField('filter', 'terms must be joined with "and"');
+    if (!and) return yield 'no and';
     rest = rest.slice(and[0].length);
   }
 }
+
+const unescape = (quoted: string) => quoted.replace(/\\(.)/g, '$1');
 
 /**
  * For the lists whose spec documents no `filter`: a non-empty filter is a 400

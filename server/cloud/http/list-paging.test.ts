@@ -205,6 +205,8 @@ describe('the filter kept by the page token', () => {
     ['an empty filter', { filter: '' }],
     ['a blank filter', { filter: '   ' }],
     ['the same filter', { filter: 'traits.primary_email_address eq "shared@example.com"' }],
+    // RFC 7644: attribute names and operators are case-insensitive; spacing is not part of a filter.
+    ['the same filter spelled otherwise', { filter: '  Traits.Primary_Email_Address   EQ  "shared@example.com" ' }],
   ])('with %s, a page token goes on with its own filter', async (_what, query: Record<string, string>) => {
     const filter = 'traits.primary_email_address eq "shared@example.com"';
     const first = await t.get(withQuery(path(), { filter, page_size: '2' }));
@@ -224,6 +226,26 @@ describe('the filter kept by the page token', () => {
     const third = await t.get(withQuery(path(), { page_token: second.body.next_page_token }));
     expect([...usernames(first.body), ...usernames(second.body), ...usernames(third.body)]).toEqual(['ann', 'bob', 'cid']);
     expect(third.body.next_page_token).toBeUndefined();
+  });
+
+  it('takes a token whose first page spelled the filter otherwise, and keeps comparing values with their case', async () => {
+    const first = await t.get(withQuery(path(), { filter: 'TRAITS.primary_email_address Eq "shared@example.com"', page_size: '1' }));
+    expect(usernames(first.body)).toEqual(['ann']);
+    const same = await t.get(withQuery(path(), { filter: 'traits.primary_email_address eq "shared@example.com"', page_token: first.body.next_page_token }));
+    expect(usernames(same.body)).toEqual(['bob']);
+    const otherValue = await t.get(withQuery(path(), { filter: 'traits.primary_email_address eq "SHARED@example.com"', page_token: first.body.next_page_token }));
+    expect(otherValue.status).toBe(400);
+  });
+
+  it('keeps an escaped quote in a filter value through the page token', async () => {
+    expect((await t.post(path(), identityBody('q1', { email: 'a"b@example.com' }))).status).toBe(200);
+    expect((await t.post(path(), identityBody('q2', { email: 'a"b@example.com' }))).status).toBe(200);
+    const filter = 'traits.primary_email_address eq "a\\"b@example.com"';
+    const first = await t.get(withQuery(path(), { filter, page_size: '1' }));
+    expect(usernames(first.body)).toEqual(['q1']);
+    const next = await t.get(withQuery(path(), { filter, page_token: first.body.next_page_token }));
+    expect(next.status).toBe(200);
+    expect(usernames(next.body)).toEqual(['q2']);
   });
 
   it('refuses a different filter with 400 naming filter', async () => {

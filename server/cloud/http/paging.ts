@@ -1,4 +1,5 @@
 import { invalidField } from '../../lib/api-error';
+import { canonicalFilter } from './filter';
 
 /**
  * Where a page starts: after the row with this rowid, plus `skip` more rows.
@@ -30,7 +31,9 @@ export function readPage(
 ): PageRequest {
   // A blank filter is no filter: BI's API is protobuf-shaped, where an empty
   // string and an absent one are the same value.
-  let filter = (query.filter ?? '').trim();
+  // Kept in its canonical spelling, so that a page token's filter and a
+  // request's compare as filters, not as text.
+  let filter = canonicalFilter((query.filter ?? '').trim());
   let skip = readUint(query.skip, 'skip') ?? 0;
   let size = readUint(query.page_size, 'page_size');
   let afterSeq = 0;
@@ -39,8 +42,9 @@ export function readPage(
     // ListIdentities: "The filter is also maintained by the page token ... If
     // specified, the request filter must match ... otherwise ... 400". Only a
     // filter that is there can fail to match; without one, the token's applies.
-    if (filter !== '' && token.f !== filter) throw invalidField('filter', 'must match the filter of the page token');
-    filter = token.f;
+    const tokenFilter = canonicalFilter(token.f);
+    if (filter !== '' && tokenFilter !== filter) throw invalidField('filter', 'must match the filter of the page token');
+    filter = tokenFilter;
     afterSeq = token.a;
     size ??= token.s;
     // "The skip is not maintained by the page token and must be specified on
