@@ -157,9 +157,11 @@ describe('SMTP down, then back', () => {
     const direct = await emailJobs(10);
     expect(await settle(direct, SETTLE_MS)).toEqual(Array(10).fill('sent'));
 
-    // 4. Down in the middle of sending (live connections cut), back soon after: all go out.
+    // 4. Down in the middle of sending (live connections cut while a message is under way), back soon after: all go out.
     const cut = await emailJobs(30);
-    await smtp.down();
+    const underWay = Date.now() + 5_000;
+    while (smtp.midMessage() === 0 && Date.now() < underWay) await new Promise((resolve) => setImmediate(resolve));
+    expect((await smtp.down()).midMessage, 'a message was under way when SMTP went down').toBeGreaterThanOrEqual(1);
     await sleep(RETRY_BASE_MS * 3);
     await smtp.up();
     expect(await settle(cut, SETTLE_MS)).toEqual(Array(30).fill('sent'));
