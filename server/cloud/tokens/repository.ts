@@ -18,6 +18,9 @@ interface TokenRow {
   revoke_time: string | null;
 }
 
+/** The columns of a token that authenticating a request reads. */
+export type PresentedToken = Pick<TokenRow, 'id' | 'tenant_id' | 'realm_id' | 'application_id' | 'scopes' | 'expires' | 'revoke_time'>;
+
 /** A token as ListTokens returns it. */
 export interface TokenView {
   id: string;
@@ -50,6 +53,11 @@ export function createTokenRepository(db: Db) {
        @principal_type, @principal_id, @issued_at, @expires)`,
   );
   const byHash = db.prepare(`SELECT rowid AS seq, * FROM api_tokens WHERE token_hash = ?`);
+  // Every management call runs this one: only what deciding on the token needs
+  // (a row object costs per column; all thirteen were a third of the lookup).
+  const presented = db.prepare(
+    `SELECT id, tenant_id, realm_id, application_id, scopes, expires, revoke_time FROM api_tokens WHERE token_hash = ?`,
+  );
   // The spec spells principal types in lower case (`application`); rows spell
   // them as issued (`Application`), so the type compares ignoring case.
   const ACTIVE = `application_id = @app AND revoke_time IS NULL AND expires > @now
@@ -95,6 +103,10 @@ export function createTokenRepository(db: Db) {
     /** The token row for a presented bearer token, whatever its state. */
     findByToken(accessToken: string): TokenRow | undefined {
       return byHash.get(hashSecret(accessToken)) as TokenRow | undefined;
+    },
+    /** What authenticating a presented bearer token needs of its row, whatever its state. */
+    findPresented(accessToken: string): PresentedToken | undefined {
+      return presented.get(hashSecret(accessToken)) as PresentedToken | undefined;
     },
     /** One page of the application's unexpired, unrevoked tokens, with the total they number. */
     listActive(applicationId: string, nowSeconds: number, principal: { type?: string; id?: string }, req: PageRequest): PageOf<TokenView> {
