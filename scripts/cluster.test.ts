@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSystem, type RunningSystem } from './support/system';
+import { cloudWorkers, startSystem, type RunningSystem } from './support/system';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let system: RunningSystem | undefined;
@@ -12,22 +12,6 @@ afterEach(async () => {
   if (system) rmSync(system.dataDir, { recursive: true, force: true });
   system = undefined;
 });
-
-/** The cloud's HTTP workers: child processes of the system's primary running cluster-worker.ts. */
-function workersOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('cluster-worker')) children.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return children;
-}
 
 const alive = (pid: number) => {
   try {
@@ -81,7 +65,7 @@ describe('cloud HTTP workers', () => {
   it('serve the API together; mail queued in any of them is sent by the primary and readable in the inbox', async () => {
     system = await start(2);
     expect(system.tail()).toContain('2 HTTP processes');
-    expect(workersOf(system.pid)).toHaveLength(2);
+    expect(cloudWorkers(system.pid)).toHaveLength(2);
     const cloud = await api(system);
     // Several connections, so the cluster spreads them over both workers.
     const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => cloud.emailJob(`w${i}`)));
@@ -91,7 +75,7 @@ describe('cloud HTTP workers', () => {
 
     // SIGTERM to the whole process group (as Ctrl-C, a container stop or startSystem send it):
     // the workers wait for the primary, which stops them in order; none is replaced meanwhile.
-    const workers = workersOf(system.pid);
+    const workers = cloudWorkers(system.pid);
     const stopped = await system.stop();
     expect(stopped.forced).toBe(false);
     expect(system.tail()).toMatch(/SIGTERM: shutting down/);
@@ -104,13 +88,13 @@ describe('cloud HTTP workers', () => {
 
   it('replace a worker that dies, and leave none behind when the primary is killed', async () => {
     system = await start(2);
-    const [first] = workersOf(system.pid);
+    const [first] = cloudWorkers(system.pid);
     // A signal to the group reaches workers too; they leave stopping to the primary.
     process.kill(first!, 'SIGTERM');
     await sleep(1_000);
     expect(alive(first!)).toBe(true);
     process.kill(first!, 'SIGKILL');
-    const replaced = await until(() => workersOf(system!.pid), (pids) => pids.length === 2 && !pids.includes(first!));
+    const replaced = await until(() => cloudWorkers(system!.pid), (pids) => pids.length === 2 && !pids.includes(first!));
     expect(replaced).toHaveLength(2);
     expect(await (await api(system)).emailJob('after-crash')).toBe(200);
 

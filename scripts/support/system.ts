@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -182,4 +182,37 @@ function tail(file: string, lines: number): string {
   } catch {
     return '(no log)';
   }
+}
+
+/** Fields of `/proc/<pid>/stat` after the command name (which may hold spaces): state is [0], ppid [1], pgrp [2]. */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * The cloud's HTTP workers (processes running cluster-worker.ts) that `parent` started: its
+ * children, or with `{ group: true }` any process of the group `parent` leads (startSystem's
+ * processes run in their own group, and `npx` may sit between it and the cloud). Linux only.
+ */
+export function cloudWorkers(parent: number, options: { group?: boolean } = {}): number[] {
+  const workers: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = statFields(Number(entry));
+      const related = Number(options.group ? fields[2] : fields[1]) === parent;
+      if (related && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('cluster-worker')) workers.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return workers;
+}
+
+/** CPU time (user + system) process `pid` has used so far, in seconds. Linux only. */
+export function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  // utime and stime are fields 14 and 15 of the stat line, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

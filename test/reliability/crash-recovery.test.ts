@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DevTenant } from '../../contracts/dev-tenant';
-import { startSystem, type RunningSystem } from '../../scripts/support/system';
+import { cloudWorkers, cpuSeconds, startSystem, type RunningSystem } from '../../scripts/support/system';
 import { http, identityBody, listAll, prng, realmUrl, splitLink, type HttpAnswer } from './support/http';
 import { bindingProof, proofSubject } from './support/proof';
 
@@ -60,8 +60,17 @@ describe('crash recovery under load', () => {
     const load = createLoad(system.tenant());
     await load.seedIdentities(20);
 
+    // The cloud serves from two HTTP processes over one SQLite file (CLOUD_WORKERS); the load must
+    // reach both, or the kill tests one writer and not the handoff of the write lock between them.
+    const cloudPids = cloudWorkers(system.pid, { group: true });
+    expect(cloudPids, 'the cloud HTTP workers').toHaveLength(2);
+    const cpuBefore = cloudPids.map(cpuSeconds);
     const loops = Array.from({ length: WORKERS }, (_, n) => load.worker(n));
     await sleep(SOAK_SECONDS * 1000);
+    const cpuUsed = cloudPids.map((pid, i) => cpuSeconds(pid) - cpuBefore[i]!);
+    console.log(`crash-recovery: CPU of the two cloud workers during the soak: ${cpuUsed.map((s) => s.toFixed(2)).join(' s, ')} s`);
+    // Each worker serves a fair part of the load: a worker left idle would use almost none.
+    for (const used of cpuUsed) expect(used, 'CPU seconds of each cloud worker').toBeGreaterThan(0.2 * (cpuUsed[0]! + cpuUsed[1]!));
     // Queue mail faster than it can go out, then kill while every worker is still mid-request.
     const burst = await Promise.all(Array.from({ length: BURST }, () => load.createJob('EMAIL')));
     expect(burst.filter((ok) => !ok), 'EMAIL jobs of the burst refused before the kill').toHaveLength(0);
