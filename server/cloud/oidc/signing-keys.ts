@@ -44,8 +44,11 @@ export function createSigningKeys(db: Db, sealKey: Buffer) {
       if (cached && row?.kid === cached.kid) return cached;
       if (!row) {
         const values = await generate(now);
-        // Concurrent first callers all generate; only the first to get here stores its key.
-        if (!active.get()) insert.run(...values);
+        // Concurrent first callers all generate; only the first to get here stores its key. Checked
+        // and stored under the write lock: another process on the same file may be here too.
+        db.transaction(() => {
+          if (!active.get()) insert.run(...values);
+        })();
         row = active.get() as { kid: string; sealed_private_jwk: string };
       }
       const jwk = JSON.parse(unseal(sealKey, row.sealed_private_jwk)) as JWK;
