@@ -225,6 +225,46 @@ describe('/bi-authenticate', () => {
     expect(passkeys.authenticate).toHaveBeenLastCalledWith(AUTH_URL, 'local-ann');
   });
 
+  it.each([
+    ['its answer could not be read', new PasskeyError('sdk_failed', 'x', { cause: new Error('Failed to decode a response') })],
+    ['it answered with a 5xx', new PasskeyError('network', 'x', { httpStatus: 503, cause: new Error('The server responded with a 503 error') })],
+    ['anything unexpected', new Error('boom')],
+  ])('the SDK failed after the cloud may have used the request (%s): no Retry, Start again gets a new request', async (_, error) => {
+    passkeys.authenticate.mockRejectedValueOnce(error);
+    renderSignIn();
+    fireEvent.click(await signInButton());
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'This sign-in request cannot be used again' })).toBeTruthy();
+    expect(alert.textContent).toContain('You are not signed in.');
+    expect(within(alert).queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(within(alert).getByRole('link', { name: 'Start again' }).getAttribute('href')).toBe('/auth/login');
+    expect(within(alert).getByText('Technical details')).toBeTruthy();
+    expect(document.activeElement).toBe(alert);
+    expect(passkeys.authenticate).toHaveBeenCalledTimes(1);
+    expect(location.assign).not.toHaveBeenCalled();
+  });
+
+  it('Beyond Identity unreachable, then the Retry refused (the first try reached it after all): not blamed on the passkey, Start again', async () => {
+    passkeys.getPasskeys.mockResolvedValue([ann, bob]);
+    passkeys.authenticate.mockRejectedValueOnce(new PasskeyError('network', 'x')).mockRejectedValueOnce(new PasskeyError('denied', 'x'));
+    renderSignIn();
+    await signInButton();
+    fireEvent.click(screen.getByRole('radio', { name: 'Ann Lee (ann)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    const unreachable = await screen.findByRole('alert');
+    expect(within(unreachable).getByRole('heading', { name: 'Beyond Identity could not be reached' })).toBeTruthy();
+    fireEvent.click(within(unreachable).getByRole('button', { name: 'Retry' }));
+
+    await screen.findByRole('heading', { name: 'This sign-in request cannot be used again' });
+    const alert = screen.getByRole('alert');
+    expect(screen.queryByRole('heading', { name: 'This passkey can no longer sign you in' })).toBeNull();
+    expect(within(alert).queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(within(alert).queryByRole('button', { name: 'Choose another passkey' })).toBeNull();
+    expect(within(alert).getByRole('link', { name: 'Start again' }).getAttribute('href')).toBe('/auth/login');
+    expect(document.activeElement).toBe(alert);
+    expect(passkeys.authenticate).toHaveBeenCalledTimes(2);
+  });
+
   it('Beyond Identity unreachable while reading the request: Retry reads it again', async () => {
     passkeys.getAuthenticationContext.mockRejectedValueOnce(new PasskeyError('network', 'x'));
     renderSignIn();

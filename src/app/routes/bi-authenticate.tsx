@@ -6,9 +6,9 @@ import { PasskeyError } from '../../passkeys/passkey-error';
 import { useLocalPasskeys, type Passkey } from '../features/passkeys/api/list-passkeys';
 import { passkeyKeys } from '../features/passkeys/api/passkey-keys';
 import { useAuthenticationContext } from '../features/sign-in/api/get-authentication-context';
-import { useSignInWithPasskey } from '../features/sign-in/api/sign-in-with-passkey';
+import { useSignInWithPasskey, type SignInVariables } from '../features/sign-in/api/sign-in-with-passkey';
 import { passkeysForRealm } from '../features/sign-in/realm-passkeys';
-import { classifySignInFailure, type SignInFailure } from '../features/sign-in/sign-in-failure';
+import { classifyAuthenticateFailure, classifySignInFailure, type SignInFailure } from '../features/sign-in/sign-in-failure';
 import { SignInFailureView, type SignInFailureViewProps } from './bi-authenticate/sign-in-failure-view';
 
 /** The sentence of each step, in the polite live region. */
@@ -50,6 +50,8 @@ function SignInFlow({ url }: { url: string }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const [choiceError, setChoiceError] = useState(false);
   const [leaving, setLeaving] = useState(false);
+  // Whether a sign-in with this request got no answer: the cloud may have used it all the same.
+  const [unansweredBefore, setUnansweredBefore] = useState(false);
   const firstChoice = useRef<HTMLInputElement>(null);
 
   const signIn = useSignInWithPasskey({
@@ -60,6 +62,18 @@ function SignInFlow({ url }: { url: string }) {
       window.location.assign(redirectUrl);
     },
   });
+
+  /** Sends the sign-in request with a passkey: from "Sign in", and again from "Retry". */
+  const send = (variables: SignInVariables) =>
+    signIn.mutate(variables, {
+      onError: (error) => {
+        // The chosen passkey is not on this browser any more: read the list again.
+        if (error instanceof PasskeyError && error.code === 'passkey_not_found') {
+          void queryClient.invalidateQueries({ queryKey: passkeyKeys.list() });
+        }
+        if (error instanceof PasskeyError && error.code === 'network' && error.httpStatus === undefined) setUnansweredBefore(true);
+      },
+    });
 
   const realmPasskeys = config.data && passkeys.data ? passkeysForRealm(passkeys.data, config.data) : undefined;
   const selected = chosen && realmPasskeys?.some((passkey) => passkey.id === chosen) ? chosen : realmPasskeys?.length === 1 ? realmPasskeys[0]!.id : null;
@@ -96,10 +110,12 @@ function SignInFlow({ url }: { url: string }) {
     failure = classifySignInFailure(context.error);
     failureProps = { onRetry: () => void context.refetch(), retrying: context.isFetching };
   } else if (signIn.isError) {
-    failure = classifySignInFailure(signIn.error);
+    // Only a failure from before the cloud answered keeps a Retry with the same request; the
+    // others are `request_used`, which offers a new request instead (see there).
+    failure = classifyAuthenticateFailure(signIn.error, { unansweredBefore });
     const variables = signIn.variables;
     failureProps = {
-      onRetry: variables ? () => signIn.mutate(variables) : undefined,
+      onRetry: variables && failure.kind !== 'request_used' ? () => send(variables) : undefined,
       // Another passkey may still be welcome after this one was refused or has gone.
       onChooseAnother:
         (failure.kind === 'denied' || failure.kind === 'no_passkey') && (realmPasskeys?.length ?? 0) > 1
@@ -119,18 +135,8 @@ function SignInFlow({ url }: { url: string }) {
       firstChoice.current?.focus();
       return;
     }
-    signIn.mutate(
-      // The SDK may hand back a different URL to authenticate with (its documentation says so).
-      { url: context.data.authUrl || url, passkeyId: selected },
-      {
-        onError: (error) => {
-          // The chosen passkey is not on this browser any more: read the list again.
-          if (error instanceof PasskeyError && error.code === 'passkey_not_found') {
-            void queryClient.invalidateQueries({ queryKey: passkeyKeys.list() });
-          }
-        },
-      },
-    );
+    // The SDK may hand back a different URL to authenticate with (its documentation says so).
+    send({ url: context.data.authUrl || url, passkeyId: selected });
   };
 
   // What the polite live region says. It stays mounted so that every change is announced.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/api-error';
 import { PasskeyError } from '../../../passkeys/passkey-error';
-import { classifySignInFailure } from './sign-in-failure';
+import { classifyAuthenticateFailure, classifySignInFailure } from './sign-in-failure';
 
 describe('classifySignInFailure', () => {
   it.each([
@@ -47,5 +47,39 @@ describe('classifySignInFailure', () => {
       detail: 'Error: boom at /bi-authenticate?request=…',
       needsReload: false,
     });
+  });
+});
+
+describe('classifyAuthenticateFailure', () => {
+  const first = { unansweredBefore: false };
+
+  it.each([
+    ['no answer at all', new PasskeyError('network', 'x', { cause: new Error('Caused by: Failed to send a request.') }), { kind: 'cloud_unreachable' }],
+    ['the SDK settings did not load', new PasskeyError('config_failed', 'x'), { kind: 'sdk_failed', detail: 'x', needsReload: false }],
+    ['the SDK did not start', new PasskeyError('sdk_load_failed', 'x', { cause: new Error('wasm') }), { kind: 'sdk_failed', detail: 'Error: wasm', needsReload: true }],
+    ['an expired request', new PasskeyError('request_expired', 'x'), { kind: 'expired' }],
+    ['an unknown passkey', new PasskeyError('passkey_not_found', 'x'), { kind: 'no_passkey' }],
+    ['a refusal of the first attempt', new PasskeyError('denied', 'x'), { kind: 'denied' }],
+  ] as const)('before the cloud used the request (%s): keeps its own next step', (_, error, failure) => {
+    expect(classifyAuthenticateFailure(error, first)).toEqual(failure);
+  });
+
+  it.each([
+    ['a 5xx answer', new PasskeyError('network', 'x', { httpStatus: 502, cause: new Error('The server responded with a 502 error') }), 'Error: The server responded with a 502 error'],
+    ['an answer the SDK could not read', new PasskeyError('sdk_failed', 'x', { cause: new Error('Failed to decode a response') }), 'Error: Failed to decode a response'],
+    ['an unexpected redirect URL', new PasskeyError('sdk_failed', 'x', { cause: new Error('unexpected redirect URL scheme: javascript') }), 'Error: unexpected redirect URL scheme: javascript'],
+    ['anything unexpected', new Error('boom at /bi-authenticate?request=eyJ.x.y'), 'Error: boom at /bi-authenticate?request=…'],
+  ] as const)('after the cloud may have used the request (%s): request_used, with the details', (_, error, detail) => {
+    expect(classifyAuthenticateFailure(error, first)).toEqual({ kind: 'request_used', detail });
+  });
+
+  it('a refusal after an unanswered attempt is not blamed on the passkey: the cloud may have used the request', () => {
+    const denied = new PasskeyError('denied', 'x', { cause: new Error('FlattenedError { error_type: PolicyDenied, associated_data: None }') });
+    expect(classifyAuthenticateFailure(denied, { unansweredBefore: true })).toEqual({
+      kind: 'request_used',
+      detail: 'Error: FlattenedError { error_type: PolicyDenied, associated_data: None }',
+    });
+    // Still no answer: Retry stays.
+    expect(classifyAuthenticateFailure(new PasskeyError('network', 'x'), { unansweredBefore: true })).toEqual({ kind: 'cloud_unreachable' });
   });
 });

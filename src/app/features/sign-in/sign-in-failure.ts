@@ -9,9 +9,11 @@ import { PasskeyError, redactTokens, type MissingCapability } from '../../../pas
  *   Email me a link, Create an account;
  * - `denied`: the cloud refused the passkey (revoked, identity suspended or deleted, request
  *   already used); email a link to bind a new passkey;
+ * - `request_used`: `authenticate` failed after the request may have reached the cloud, which
+ *   takes each request once: sending it again can only be refused; Start again (`/auth/login`);
  * - `cloud_unreachable`: Beyond Identity did not answer; Retry;
  * - `unsupported_browser`: no IndexedDB or no WebCrypto;
- * - `sdk_failed`: the SDK failed otherwise (or did not start: `needsReload`); Retry, details;
+ * - `sdk_failed`: the SDK failed otherwise while reading (or did not start: `needsReload`); Retry, details;
  * - `server_error`: the app server did not give the sign-in settings; Retry.
  */
 export type SignInFailure =
@@ -19,6 +21,7 @@ export type SignInFailure =
   | { kind: 'expired' }
   | { kind: 'no_passkey' }
   | { kind: 'denied' }
+  | { kind: 'request_used'; detail: string | undefined }
   | { kind: 'cloud_unreachable' }
   | { kind: 'unsupported_browser'; missing: readonly MissingCapability[] }
   | { kind: 'sdk_failed'; detail: string | undefined; needsReload: boolean }
@@ -56,4 +59,54 @@ export function classifySignInFailure(error: unknown): SignInFailure {
   if (error instanceof ApiError) return { kind: 'server_error', message: error.message };
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { kind: 'sdk_failed', detail: redactTokens(detail), needsReload: false };
+}
+
+/** What the page knows of earlier `authenticate` calls with the same sign-in request. */
+export interface AuthenticateAttempts {
+  /**
+   * An earlier call got no answer (a network failure): the request may still have reached the
+   * cloud and been used there, the answer lost on the way back.
+   */
+  unansweredBefore: boolean;
+}
+
+/**
+ * Names the cause of a failed `authenticate`, and so whether the same request may be sent again.
+ *
+ * The cloud takes a sign-in request once: it marks the authorize transaction used when it allows
+ * it, and refuses it (`{"type":"deny"}`, the SDK's `PolicyDenied`) ever after. So only a failure
+ * from before the cloud answered keeps a Retry with the same request:
+ * - the SDK did not start (`sdk_load_failed`, `config_failed`, the app server unreachable): no
+ *   request went out;
+ * - no answer at all (`network` without an HTTP status: "Failed to send a request.", or the
+ *   request JWT's signing keys could not be fetched);
+ * - the SDK's own checks before sending (expired request, unknown passkey, not a sign-in URL)
+ *   keep their own next step.
+ *
+ * Anything else happened after the cloud answered, or cannot be told apart from it (a 5xx, "Failed
+ * to decode a response", an unexpected redirect URL, an unknown error): `request_used`, whose
+ * next step is a new request. So is a refusal after an unanswered attempt: the cloud may have
+ * used the request for the lost answer, so "this passkey can no longer sign you in" would not
+ * be known to be true (a new request tells).
+ */
+export function classifyAuthenticateFailure(error: unknown, attempts: AuthenticateAttempts): SignInFailure {
+  const failure = classifySignInFailure(error);
+  // The SDK's own text (tokens removed), for the "Technical details".
+  const detail = failure.kind === 'sdk_failed' ? failure.detail : error instanceof PasskeyError ? error.detail : undefined;
+  switch (failure.kind) {
+    case 'denied':
+      return attempts.unansweredBefore ? { kind: 'request_used', detail } : failure;
+    case 'cloud_unreachable':
+      // A status means the cloud did answer (a 5xx), maybe after it used the request.
+      return error instanceof PasskeyError && error.httpStatus !== undefined ? { kind: 'request_used', detail } : failure;
+    case 'sdk_failed':
+      return isSdkStartError(error) ? failure : { kind: 'request_used', detail };
+    default:
+      return failure;
+  }
+}
+
+/** The SDK did not start (see `getEmbedded`): `authenticate` failed before it sent anything. */
+function isSdkStartError(error: unknown): boolean {
+  return error instanceof PasskeyError && (error.code === 'sdk_load_failed' || error.code === 'config_failed');
 }

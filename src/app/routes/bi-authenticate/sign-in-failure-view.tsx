@@ -24,6 +24,17 @@ function StartAgain({ secondary = false }: { secondary?: boolean }) {
   );
 }
 
+/** The SDK's own text, folded away: for a bug report, not for reading. */
+function TechnicalDetails({ detail }: { detail: string | undefined }) {
+  if (!detail) return null;
+  return (
+    <details className="details">
+      <summary>Technical details</summary>
+      <pre>{detail}</pre>
+    </details>
+  );
+}
+
 /** One failure of /bi-authenticate: a heading, a sentence saying what happened, and the next step. */
 export function SignInFailureView({ failure, onRetry, retrying, onChooseAnother }: SignInFailureViewProps) {
   let title: string;
@@ -76,6 +87,19 @@ export function SignInFailureView({ failure, onRetry, retrying, onChooseAnother 
         </>
       );
       break;
+    case 'request_used':
+      // No Retry: the cloud takes a request once, so sending this one again could only be
+      // refused (and would read as a refused passkey). A new request is the way on.
+      title = 'This sign-in request cannot be used again';
+      body =
+        'Signing in did not finish, and this request may already have been used up: each sign-in request works only once. You are not signed in. Start again to get a new one.';
+      actions = (
+        <>
+          <StartAgain />
+          <TechnicalDetails detail={failure.detail} />
+        </>
+      );
+      break;
     case 'cloud_unreachable':
       title = 'Beyond Identity could not be reached';
       body = 'You are not signed in yet. Check your internet connection, then try again.';
@@ -99,12 +123,7 @@ export function SignInFailureView({ failure, onRetry, retrying, onChooseAnother 
         <>
           <RetryButton onRetry={onRetry} retrying={retrying} reload={failure.needsReload} />
           <StartAgain secondary />
-          {failure.detail && (
-            <details className="details">
-              <summary>Technical details</summary>
-              <pre>{failure.detail}</pre>
-            </details>
-          )}
+          <TechnicalDetails detail={failure.detail} />
         </>
       );
       break;
