@@ -27,6 +27,10 @@ describe('sameOriginPath', () => {
     expect(sameOriginPath('https://localhost:3000/x', origin)).toBeNull();
     expect(sameOriginPath('http://localhost:8787/x', origin)).toBeNull();
     expect(sameOriginPath('//evil.example/x', origin)).toBeNull();
+    // On this origin, but the path alone would name another host.
+    expect(sameOriginPath('http://localhost:3000//evil.example/x', origin)).toBeNull();
+    expect(sameOriginPath('/.//evil.example', origin)).toBeNull();
+    expect(safeNextPath('/a/..//evil.example', origin)).toBeNull();
     expect(sameOriginPath('javascript:alert(1)', origin)).toBeNull();
     expect(sameOriginPath(undefined, origin)).toBeNull();
   });

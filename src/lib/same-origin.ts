@@ -35,5 +35,8 @@ export function sameOriginPath(value: string | null | undefined, origin: string 
     return null;
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== new URL(origin).origin) return null;
+  // `http://here//evil.example` (or `/.//evil.example`) is on this origin, but its path alone,
+  // `//evil.example`, names another host wherever a path is taken as a URL.
+  if (url.pathname.startsWith('//')) return null;
   return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -23,6 +23,10 @@ describe('safeReturnTo', () => {
     ['http://localhost:3000/passkeys'], // absolute, even our own: only paths are taken
     ['//evil.example'],
     ['//evil.example/x'],
+    // Dot segments that normalise to a `//host` path (a Location header reads it as that host).
+    ['/.//evil.example/phish'],
+    ['/a/..//evil.example'],
+    ['/%2e//evil.example'],
     ['/\\evil.example'],
     ['\\\\evil.example'],
     ['/\tevil'],

@@ -24,6 +24,9 @@ export function safeReturnTo(value: string | undefined, publicUrl: string): stri
   }
   // A backstop: the pattern above already keeps every accepted value on this origin.
   if (url.origin !== origin) return '/';
+  // Dot segments can still make one: `/.//evil.example` normalises to the path
+  // `//evil.example`, which a Location header reads as another host.
+  if (url.pathname.startsWith('//')) return '/';
   if (url.pathname === '/auth' || url.pathname.startsWith('/auth/')) return '/';
   return `${url.pathname}${url.search}${url.hash}`;
 }

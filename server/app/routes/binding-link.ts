@@ -39,7 +39,8 @@ export function onOwnOrigin(publicUrl: string, path: string): string {
   const origin = new URL(publicUrl).origin;
   const url = new URL(path, origin);
   // The contract's pattern already refuses `//host` and backslashes; this is the backstop.
-  if (url.origin !== origin) {
+  // `//` at the start of the normalised path (from `/.//host`) would read as another host once the path is taken alone.
+  if (url.origin !== origin || url.pathname.startsWith('//')) {
     throw new AppError(400, 'invalid_request', 'Use a path on this site.', { fields: { post_binding_redirect_path: 'Use a path on this site, like /passkeys.' } });
   }
   return url.href;
