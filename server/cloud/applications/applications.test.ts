@@ -450,3 +450,42 @@ describe('changing confidentiality', () => {
     expect(back.body.protocol_config.client_secret).not.toBe(app.protocol_config.client_secret);
   });
 });
+
+describe('an application is granted only scopes its creator holds', () => {
+  const machine = (server: string, scopes: string[], extra: Record<string, unknown> = {}) => ({
+    application: {
+      display_name: 'Escalate',
+      resource_server_id: server,
+      protocol_config: { type: 'oauth2', grant_type: ['client_credentials'], allowed_scopes: scopes, ...extra },
+    },
+  });
+
+  it('refuses with 403 a create that lists scopes the token lacks, and creates nothing', async () => {
+    const server = await managementResourceServerId();
+    const token = await t.tokenWith(['applications:create', 'identities:read']);
+    const before = (await t.get(appsPath())).body.total_size;
+    const refused = await t.post(appsPath(), machine(server, ['identities:read', 'identities:delete', 'tenants:update']), { token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/identities:delete tenants:update/);
+    expect((await t.get(appsPath())).body.total_size).toBe(before);
+    // Within the token's own scopes, it is fine.
+    expect((await t.post(appsPath(), machine(server, ['identities:read']), { token })).status).toBe(200);
+  });
+
+  it('refuses with 403 an update that adds scopes the token lacks, or issues a secret for them, and changes nothing', async () => {
+    const server = await managementResourceServerId();
+    const created = await t.post(appsPath(), machine(server, ['identities:delete'], { confidentiality: 'public', pkce: 's256' }));
+    expect(created.status).toBe(200);
+    const path = `${appsPath()}/${created.body.id}`;
+    const token = await t.tokenWith(['applications:update', 'applications:read', 'identities:read']);
+    // A secret would mint identities:delete, which this token does not hold.
+    const secret = await t.patch(path, { application: { protocol_config: { confidentiality: 'confidential' } } }, { token });
+    expect(secret.status).toBe(403);
+    const added = await t.patch(path, { application: { protocol_config: { allowed_scopes: ['identities:delete', 'tenants:update'] } } }, { token });
+    expect(added.status).toBe(403);
+    expect((await t.get(path)).body).toEqual(created.body);
+    // Scopes it holds may be added; scopes already there may stay.
+    const ok = await t.patch(path, { application: { protocol_config: { allowed_scopes: ['identities:delete', 'identities:read'] } } }, { token });
+    expect(ok.status).toBe(200);
+  });
+});

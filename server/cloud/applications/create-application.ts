@@ -2,7 +2,7 @@ import { createApplicationBody, type Application, type ProtocolConfig } from '..
 import { found } from '../../lib/api-error';
 import { hashSecret, newId, newSecret } from '../../lib/ids';
 import { defineOperation } from '../http/operation';
-import { assertProtocolRules, authMethodFor } from './protocol-rules';
+import { assertCallerHolds, assertProtocolRules, authMethodFor, grantableScopes } from './protocol-rules';
 import { publicApplication } from './repository';
 
 export const createApplication = defineOperation({
@@ -30,6 +30,7 @@ export const createApplication = defineOperation({
       protocol.token_endpoint_auth_method = authMethodFor(protocol.confidentiality);
       const resourceServerId = input.resource_server_id || undefined;
       assertProtocolRules({ ...(resourceServerId ? { resource_server_id: resourceServerId } : {}), protocol_config: protocol });
+      assertCallerHolds(grantableScopes({ ...(resourceServerId ? { resource_server_id: resourceServerId } : {}), protocol_config: protocol }), principal.scopes);
       if (input.authenticator_config_id) {
         found(deps.repos.authenticatorConfigs.get(params.realm_id!, input.authenticator_config_id), 'AuthenticatorConfig', input.authenticator_config_id);
       }

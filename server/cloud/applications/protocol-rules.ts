@@ -1,5 +1,5 @@
 import type { Application, ProtocolConfig } from '../../../contracts/bi/application';
-import { invalidParameters, type FieldViolation } from '../../lib/api-error';
+import { ApiError, invalidParameters, type FieldViolation } from '../../lib/api-error';
 
 const PROTOCOL = 'application.protocol_config';
 
@@ -63,4 +63,19 @@ export function assertProtocolRules(app: Pick<Application, 'resource_server_id' 
  */
 export function grantableScopes(app: Pick<Application, 'resource_server_id' | 'protocol_config'>): readonly string[] {
   return app.resource_server_id ? (app.protocol_config?.allowed_scopes ?? []) : [];
+}
+
+/**
+ * A caller hands an application only scopes it holds itself. The application's
+ * secret mints tokens with every scope it may be granted, so a token holding
+ * only `applications:create` (or `applications:update`) that could list any
+ * scope would make itself an administrator. `handedOver` is what this request
+ * makes mintable: all the application's grantable scopes when it issues a
+ * secret, else only the ones it adds. 403, as for a scope the token lacks.
+ */
+export function assertCallerHolds(handedOver: readonly string[], callerScopes: ReadonlySet<string>): void {
+  const beyond = handedOver.filter((scope) => !callerScopes.has(scope));
+  if (beyond.length > 0) {
+    throw new ApiError(403, 'forbidden', `an application cannot be granted scopes the caller does not hold: ${beyond.join(' ')}`);
+  }
 }

@@ -2,7 +2,7 @@ import { updateApplicationBody, type Application, type ProtocolConfig } from '..
 import { conflict, found } from '../../lib/api-error';
 import { hashSecret, newSecret } from '../../lib/ids';
 import { defineOperation } from '../http/operation';
-import { assertProtocolRules, authMethodFor } from './protocol-rules';
+import { assertCallerHolds, assertProtocolRules, authMethodFor, grantableScopes } from './protocol-rules';
 import { publicApplication, type StoredApplication } from './repository';
 
 export const updateApplication = defineOperation({
@@ -58,6 +58,9 @@ export const updateApplication = defineOperation({
         ...(protocol ? { protocol_config: protocol } : {}),
         ...(secretHash ? { client_secret_hash: secretHash } : {}),
       };
+      // What this update makes mintable: everything, when it issues a secret; else what it adds.
+      const before = new Set(grantableScopes(current));
+      assertCallerHolds(grantableScopes(next).filter((scope) => secret !== undefined || !before.has(scope)), principal.scopes);
       applications.update(next, now);
 
       const secretChange = secret ? 'issued' : currentHash && !secretHash ? 'removed' : undefined;
