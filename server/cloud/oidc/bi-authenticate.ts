@@ -41,12 +41,14 @@ export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Respo
 
   const raw = await readProof(c);
   if (!raw) return deny('malformed proof body');
-  let kid: string | undefined;
+  let kid: unknown;
   try {
     kid = decodeProtectedHeader(raw).kid;
   } catch {
     return deny('proof is not a JWS');
   }
+  // The header is the caller's JSON: a `kid` that is an object or a boolean is a bad proof, not a lookup (SQLite refuses to bind it).
+  if (kid !== undefined && typeof kid !== 'string') return deny('proof is not a JWS');
   const credential = kid ? deps.repos.credentials.findByThumbprint(kid) : undefined;
   if (!credential || credential.realm_id !== client.app.realm_id || credential.tenant_id !== client.app.tenant_id) {
     return deny('unknown credential');

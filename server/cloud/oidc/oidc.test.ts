@@ -581,6 +581,11 @@ describe('bi-authenticate refusals', () => {
 
     const url = proofUrl(signIn.claims);
     expectDeny(await postProof(url, 'not.a.jws'), 'proof is not a JWS');
+    // A header whose kid is no string (the caller's JSON): a deny, not a 500.
+    for (const kid of [{ a: 1 }, true, 7]) {
+      const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid })).toString('base64url');
+      expectDeny(await postProof(url, `${header}.e30.c2ln`), 'proof is not a JWS');
+    }
     for (const body of ['', 'claims=', 'claims={}', 'claims={"Jwt":42}', 'Jwt=abc']) {
       const response = await oidc('POST', new URL(url).pathname, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: body });
       expectDeny(response, 'malformed proof body');
