@@ -8,6 +8,9 @@ import type { CloudDeps } from '../deps';
 import { findClientApp } from './client-app';
 import { SIGNING_ALG } from './signing-keys';
 
+/** The longest `state` or `nonce` kept (openid-client sends 43 characters of each). */
+const MAX_ECHOED = 512;
+
 /** How long a person has from /authorize to proving with a passkey. */
 export const TRANSACTION_SECONDS = 300;
 
@@ -37,6 +40,14 @@ export async function authorize(c: Context, deps: CloudDeps): Promise<Response> 
     if (q.state) back.searchParams.set('state', q.state);
     return c.redirect(back.toString(), 302);
   };
+  // Each authorize stores its state and nonce, for anyone who knows a client_id: bounded, so
+  // that unauthenticated requests cannot write rows of whatever size a URL allows.
+  if ((q.state ?? '').length > MAX_ECHOED || (q.nonce ?? '').length > MAX_ECHOED) {
+    const back = new URL(q.redirect_uri);
+    back.searchParams.set('error', 'invalid_request');
+    back.searchParams.set('error_description', `state and nonce must be at most ${MAX_ECHOED} characters`);
+    return c.redirect(back.toString(), 302);
+  }
   if (q.response_type !== 'code') return fail('unsupported_response_type', 'response_type must be code');
   if (!protocol.grant_type?.includes('authorization_code')) return fail('unauthorized_client', 'the application may not use the authorization code grant');
   if (!q.code_challenge || q.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43,128}$/.test(q.code_challenge)) {

@@ -545,6 +545,18 @@ describe('authorize refusals', () => {
     expectErrorRedirect(response, 'invalid_request', undefined);
   });
 
+  it('sends invalid_request for a state or nonce over 512 characters, without echoing it, and stores nothing', async () => {
+    const rows = () => t.db.prepare('SELECT count(*) FROM oidc_transactions').pluck().get() as number;
+    const before = rows();
+    for (const overrides of [{ state: 's'.repeat(513) }, { nonce: 'n'.repeat(513) }]) {
+      const { response } = await authorize(overrides);
+      expectErrorRedirect(response, 'invalid_request', undefined);
+    }
+    expect(rows()).toBe(before);
+    // 512 is still taken.
+    expect((await authorize({ state: 's'.repeat(512), nonce: 'n'.repeat(512) })).response.headers.get('location')).toMatch(/\/bi-authenticate\?request=/);
+  });
+
   it('sends unsupported_response_type for anything but code', async () => {
     for (const response_type of ['token', 'id_token', 'code id_token', undefined]) {
       const { response, params } = await authorize({ response_type });
