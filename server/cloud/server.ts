@@ -11,6 +11,7 @@ import { startCheckpointer } from './db/checkpointer';
 import { openDb } from './db/open';
 import { startMailCapture, type CapturedMessage, type MailCapture } from './mail/capture';
 import { mountInbox } from './mail/inbox-routes';
+import { smtpTransportOptions } from './mail/transport-options';
 import { createMailWorker } from './mail/worker';
 import { ensureDevTenant, readDevTenant } from './seed';
 import { ensureLocalTls } from './tls/local-ca';
@@ -57,19 +58,7 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
   // Have a signing key before the first sign-in, so the JWKS is never empty.
   await cloud.deps.signingKeys.current(cloud.deps.clock());
 
-  const url = new URL(smtpUrl);
-  const transport = createTransport({
-    host: url.hostname,
-    port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
-    secure: url.protocol === 'smtps:',
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
-    pool: true,
-    maxConnections: 4,
-    // Fail a dead or stuck mail server in seconds, not nodemailer's default minutes.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-  });
+  const transport = createTransport(smtpTransportOptions(smtpUrl));
   const worker = createMailWorker(cloud.deps, {
     transport,
     from: config.mail.from,
