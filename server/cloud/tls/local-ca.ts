@@ -28,7 +28,9 @@ const DAY = 24 * 3600 * 1000;
 export async function ensureLocalTls(dataDir: string): Promise<LocalTls> {
   const dir = join(dataDir, 'tls');
   const files = { ca: join(dir, 'ca.pem'), caKey: join(dir, 'ca-key.pem'), cert: join(dir, 'localhost.pem'), key: join(dir, 'localhost-key.pem') };
-  if (existsSync(files.ca) && existsSync(files.cert) && existsSync(files.key)) {
+  // A CA made before it was limited to loopback names is replaced (and must be trusted again).
+  const constrainedCa = existsSync(files.ca) && isLoopbackOnly(new x509.X509Certificate(readFileSync(files.ca, 'utf8')));
+  if (constrainedCa && existsSync(files.cert) && existsSync(files.key)) {
     const certPem = readFileSync(files.cert, 'utf8');
     // Re-issue the leaf (under the same CA) a month before it runs out.
     if (new x509.X509Certificate(certPem).notAfter.getTime() > Date.now() + 30 * DAY && existsSync(files.caKey)) {
@@ -38,7 +40,7 @@ export async function ensureLocalTls(dataDir: string): Promise<LocalTls> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let caPem: string;
   let caKeys: CryptoKeyPair;
-  if (existsSync(files.ca) && existsSync(files.caKey)) {
+  if (constrainedCa && existsSync(files.caKey)) {
     caPem = readFileSync(files.ca, 'utf8');
     caKeys = await importKeyPair(readFileSync(files.caKey, 'utf8'), new x509.X509Certificate(caPem));
   } else {
@@ -54,6 +56,7 @@ export async function ensureLocalTls(dataDir: string): Promise<LocalTls> {
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
         await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+        loopbackOnlyExtension(),
       ],
     });
     caPem = ca.toString('pem');
@@ -90,6 +93,43 @@ export async function ensureLocalTls(dataDir: string): Promise<LocalTls> {
   write(files.cert, certPem, 0o644);
   write(files.key, keyPem, 0o600);
   return { caPem, caFile: files.ca, certPem, keyPem };
+}
+
+/** X.509 NameConstraints (RFC 5280 §4.2.1.10). */
+const NAME_CONSTRAINTS = '2.5.29.30';
+
+/**
+ * Limits what the CA can vouch for to `localhost`, 127.0.0.0/8 and ::1. Once trusted
+ * (`npm run trust-local-ca`), a CA without it would let anyone who reads its key
+ * (in DATA_DIR) sign for any site that browser visits. Critical, so a verifier that
+ * does not understand it refuses the CA instead of ignoring the limit.
+ * @peculiar/x509 has no class for it; the DER is small enough to write here.
+ */
+function loopbackOnlyExtension(): x509.Extension {
+  const subtree = (generalName: Buffer) => der(0x30, generalName);
+  const dnsName = (name: string) => der(0x82, Buffer.from(name, 'ascii'));
+  // iPAddress [7]: the address, then its mask.
+  const ipRange = (address: number[], mask: number[]) => der(0x87, Buffer.from([...address, ...mask]));
+  const permitted = der(
+    0xa0,
+    subtree(dnsName('localhost')),
+    subtree(ipRange([127, 0, 0, 0], [255, 0, 0, 0])),
+    subtree(ipRange([...Array(15).fill(0), 1], Array(16).fill(255))),
+  );
+  return new x509.Extension(NAME_CONSTRAINTS, true, new Uint8Array(der(0x30, permitted)));
+}
+
+function isLoopbackOnly(ca: x509.X509Certificate): boolean {
+  return ca.getExtension(NAME_CONSTRAINTS) !== null;
+}
+
+/** One DER element: tag, definite length, contents. */
+function der(tag: number, ...contents: Buffer[]): Buffer {
+  const body = Buffer.concat(contents);
+  const length: number[] = [];
+  for (let n = body.length; n > 0; n >>= 8) length.unshift(n & 0xff);
+  const lengthBytes = body.length < 128 ? [body.length] : [0x80 | length.length, ...length];
+  return Buffer.concat([Buffer.from([tag, ...lengthBytes]), body]);
 }
 
 async function privatePem(key: CryptoKey): Promise<string> {
