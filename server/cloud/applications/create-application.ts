@@ -29,8 +29,9 @@ export const createApplication = defineOperation({
       };
       protocol.token_endpoint_auth_method = authMethodFor(protocol.confidentiality);
       const resourceServerId = input.resource_server_id || undefined;
-      assertProtocolRules({ ...(resourceServerId ? { resource_server_id: resourceServerId } : {}), protocol_config: protocol });
-      assertCallerHolds(grantableScopes({ ...(resourceServerId ? { resource_server_id: resourceServerId } : {}), protocol_config: protocol }), principal.scopes);
+      const grants = { ...(resourceServerId ? { resource_server_id: resourceServerId } : {}), protocol_config: protocol };
+      assertProtocolRules(grants);
+      assertCallerHolds(grantableScopes(grants), principal.scopes);
       if (input.authenticator_config_id) {
         found(deps.repos.authenticatorConfigs.get(params.realm_id!, input.authenticator_config_id), 'AuthenticatorConfig', input.authenticator_config_id);
       }
