@@ -62,7 +62,7 @@ export const CONSOLE_API_ROUTES = {
   /** -> 204. Its credentials and binding jobs go with it. */
   deleteIdentity: { method: 'DELETE', path: '/console/api/realms/:realm_id/identities/:identity_id' },
 
-  /** -> `ListCredentialsResponse` (newest first). */
+  /** Query `ListCredentialsQuery` -> `ListCredentialsResponse` (newest first, a page at a time). */
   listCredentials: { method: 'GET', path: '/console/api/realms/:realm_id/identities/:identity_id/credentials' },
   /** Body `{}` -> `CredentialRow` (REVOKED; revoking twice is fine). */
   revokeCredential: {
@@ -355,7 +355,22 @@ export const credentialRow = z.object({
 });
 export type CredentialRow = z.infer<typeof credentialRow>;
 
-export const listCredentialsResponse = z.object({ credentials: z.array(credentialRow) });
+/**
+ * Newest first: the credentials an admin comes to see or revoke are the recent ones, and an
+ * identity can pile up hundreds of revoked ones. Pass `next_page_token` back as `page_token` for
+ * the next (older) page.
+ */
+export const listCredentialsQuery = z.object(pageQuery);
+export type ListCredentialsQuery = z.infer<typeof listCredentialsQuery>;
+
+export const listCredentialsResponse = z.object({
+  /** Newest first. */
+  credentials: z.array(credentialRow),
+  /** All of the identity's credentials, on every page. */
+  total_size: z.number().int(),
+  /** Absent on the last (oldest) page. */
+  next_page_token: z.string().optional(),
+});
 export type ListCredentialsResponse = z.infer<typeof listCredentialsResponse>;
 
 // ---------------------------------------------------------------------------
@@ -529,7 +544,10 @@ export const applicationResponse = z.object({
       type: z.enum(['oauth2', 'oidc']),
       allowed_scopes: z.array(z.string()).optional(),
       client_id: z.string().optional(),
-      /** Only in the answer that issues it: `createApplication` of a confidential client, or an update that makes a client confidential. */
+      /**
+       * Only in the answer that issues it: `createApplication` of a confidential client, or an update
+       * that makes a client confidential or finds a confidential one without a secret (older clouds left some).
+       */
       client_secret: z.string().optional(),
       confidentiality: z.enum(['confidential', 'public']).optional(),
       token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).optional(),

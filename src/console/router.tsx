@@ -92,7 +92,7 @@ export function createConsoleRoutes(queryClient: QueryClient): RouteObject[] {
               loader: prefetch((realmId, { params }) => {
                 const identityId = params.identityId ?? '';
                 void queryClient.prefetchQuery(identityQueryOptions(realmId, identityId));
-                void queryClient.prefetchQuery(credentialsQueryOptions(realmId, identityId));
+                void queryClient.prefetchInfiniteQuery(credentialsQueryOptions(realmId, identityId));
                 void queryClient.prefetchQuery(jobsQueryOptions(realmId, identityId));
               }),
               lazy: async () => ({ Component: (await import('./routes/identity-detail')).IdentityDetailRoute }),

@@ -168,6 +168,40 @@ describe('identities', () => {
     expect((await t.get(`${t.realmPath()}/identities/${bob.id}/credentials/${credentialId}`)).body.state).toBe('REVOKED');
   });
 
+  it('lists an identity\'s credentials newest first, by page, hiding none however many there are', async () => {
+    const ann = await createIdentity('ann', 'Ann', 'ann@example.com');
+    const bob = await createIdentity('bob', 'Bob', 'bob@example.com');
+    // More than the 200 the console once read: the newest were the ones it hid.
+    const inserted: string[] = [];
+    for (let n = 0; n < 230; n++) {
+      inserted.push(insertCredential(ann.id));
+      if (n % 50 === 0) insertCredential(bob.id);
+    }
+    const newestFirst = [...inserted].reverse();
+    const path = (query: Record<string, string | number | undefined> = {}) =>
+      consolePath('listCredentials', { realm_id: client.realm, identity_id: ann.id }, query);
+
+    const first = listCredentialsResponse.parse((await client.get(path())).body);
+    expect(first.credentials.map((c) => c.id)).toEqual(newestFirst.slice(0, 100));
+    expect(first.total_size).toBe(230);
+    const seen = [...first.credentials.map((c) => c.id)];
+    for (let token = first.next_page_token; token; ) {
+      const page = listCredentialsResponse.parse((await client.get(path({ page_token: token }))).body);
+      expect(page.total_size).toBe(230);
+      seen.push(...page.credentials.map((c) => c.id));
+      token = page.next_page_token;
+    }
+    expect(seen).toEqual(newestFirst);
+
+    const small = listCredentialsResponse.parse((await client.get(path({ page_size: 7 }))).body);
+    expect(small.credentials.map((c) => c.id)).toEqual(newestFirst.slice(0, 7));
+    const next = listCredentialsResponse.parse((await client.get(path({ page_token: small.next_page_token }))).body);
+    expect(next.credentials.map((c) => c.id)).toEqual(newestFirst.slice(7, 14));
+
+    expect((await client.get(path({ page_size: 101 }))).status).toBe(400);
+    expect((await client.get(path({ page_token: 'not-a-token' }))).status).toBe(400);
+  });
+
   it('creates, edits, suspends and unsuspends, and deletes, audited as the admin', async () => {
     const ann = await createIdentity('ann', 'Ann', 'ann@example.com');
     expect(ann).toMatchObject({ username: 'ann', display_name: 'Ann', email: 'ann@example.com', status: 'active', passkey_bound: false });

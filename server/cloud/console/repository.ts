@@ -1,3 +1,4 @@
+import type { Credential } from '../../../contracts/bi/credential';
 import type { Db } from '../db/open';
 import type { PageRequest } from '../http/paging';
 
@@ -71,6 +72,17 @@ export function createConsoleRepository(db: Db) {
   const jobIdsOfIdentity = db
     .prepare(`SELECT id FROM binding_jobs WHERE realm_id = ? AND identity_id = ? ORDER BY rowid DESC LIMIT ?`)
     .pluck();
+  // Newest first, in keyset pages: the rowid is the last column of every index, so
+  // credentials_by_identity hands the identity's rows over in rowid order, read backwards
+  // from `before`. No sort, however many (revoked) credentials the identity holds.
+  const credentialsOfIdentity = db.prepare(
+    `SELECT rowid AS seq, id, identity_id, realm_id, tenant_id, state, csr_type, jwk_json, jwk_thumbprint, create_time, update_time
+     FROM credentials WHERE realm_id = @realm AND identity_id = @identity AND rowid < @before
+     ORDER BY rowid DESC LIMIT @limit`,
+  );
+  const countCredentialsOfIdentity = db
+    .prepare(`SELECT count(*) FROM credentials WHERE realm_id = @realm AND identity_id = @identity`)
+    .pluck();
   const managementApp = db
     .prepare(`SELECT id FROM applications WHERE realm_id = ? AND is_managed = 1 ORDER BY rowid LIMIT 1`)
     .pluck();
@@ -120,6 +132,22 @@ export function createConsoleRepository(db: Db) {
     /** A realm identity's binding job ids, newest first. */
     jobIdsOfIdentity: (realmId: string, identityId: string, limit: number) =>
       jobIdsOfIdentity.all(realmId, identityId, limit) as string[],
+    /**
+     * A realm identity's credentials, newest first: up to `limit` of those older than the row
+     * `beforeSeq` (all of them without it), each with its rowid as `seq`, the keyset cursor;
+     * and how many the identity has in all.
+     */
+    credentialsOfIdentity(
+      realmId: string,
+      identityId: string,
+      options: { beforeSeq?: number; limit: number },
+    ): { rows: (Credential & { seq: number })[]; total: number } {
+      const args = { realm: realmId, identity: identityId };
+      const rows = credentialsOfIdentity.all({ ...args, before: options.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: options.limit }) as (Credential & {
+        seq: number;
+      })[];
+      return { rows, total: countCredentialsOfIdentity.get(args) as number };
+    },
     /** The realm's Management API application (the managed one), if any. */
     managementApplicationId: (realmId: string) => managementApp.get(realmId) as string | undefined,
     realmsOfTenant: (tenantId: string) => realmsOfTenant.all(tenantId) as { id: string; display_name: string }[],

@@ -115,3 +115,75 @@ describe('migration 9: binding jobs without the token hash index', () => {
     db.close();
   });
 });
+
+describe('migration 11: authorize transactions whose PKCE challenge may be absent', () => {
+  const TRANSACTION = `INSERT INTO oidc_transactions (id, tenant_id, realm_id, application_id, redirect_uri, code_challenge, scope, bi_nonce, expire_time, create_time)
+    VALUES (?, 't', 'r', 'a', 'https://app.example/cb', ?, 'openid', 'n', 'x', 'x')`;
+  const CODE = `INSERT INTO oidc_codes (code_hash, transaction_id, application_id, identity_id, credential_id, auth_time, expire_time, create_time)
+    VALUES (?, ?, 'a', 'i1', 'c', 0, 'x', 'x')`;
+
+  /** A transaction as authorize writes it after the migration, with the challenge's method. */
+  const AFTER = `INSERT INTO oidc_transactions (id, tenant_id, realm_id, application_id, redirect_uri, code_challenge, code_challenge_method,
+      scope, bi_nonce, expire_time, create_time)
+    VALUES (?, 't', 'r', ?, 'https://app.example/cb', ?, ?, 'openid', 'n', 'x', 'x')`;
+
+  function before(): Db {
+    const db = databaseAt(10);
+    db.exec(`INSERT INTO tenants (id, display_name, create_time, update_time) VALUES ('t', 'T', 'x', 'x');
+      INSERT INTO realms (id, tenant_id, display_name, create_time, update_time) VALUES ('r', 't', 'R', 'x', 'x');
+      INSERT INTO applications (id, tenant_id, realm_id, create_time, update_time) VALUES ('a', 't', 'r', 'x', 'x');
+      INSERT INTO identities (id, tenant_id, realm_id, display_name, traits_json, username, username_key, create_time, update_time)
+        VALUES ('i1', 't', 'r', 'Ann', '{}', 'ann', 'ann', 'x', 'x')`);
+    const transaction = db.prepare(TRANSACTION);
+    transaction.run('tx1', 'a'.repeat(43));
+    transaction.run('tx2', 'b'.repeat(43));
+    transaction.run('tx3', 'c'.repeat(43));
+    db.prepare(`DELETE FROM oidc_transactions WHERE id = 'tx2'`).run();
+    db.prepare(CODE).run('code1', 'tx1');
+    db.prepare(CODE).run('code3', 'tx3');
+    return db;
+  }
+  const transactions = (db: Db) => db.prepare(`SELECT rowid, id, code_challenge, code_challenge_method FROM oidc_transactions ORDER BY rowid`).all();
+  const codes = (db: Db) => db.prepare(`SELECT code_hash, transaction_id FROM oidc_codes ORDER BY code_hash`).all();
+
+  it('keeps every transaction (as S256, with its rowid) and every code that refers to one', () => {
+    const db = before();
+    expect(() => db.prepare(TRANSACTION).run('tx9', null)).toThrow(/NOT NULL/);
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(transactions(db)).toEqual([
+      { rowid: 1, id: 'tx1', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' },
+      { rowid: 3, id: 'tx3', code_challenge: 'c'.repeat(43), code_challenge_method: 'S256' },
+    ]);
+    // With foreign keys on during the DROP, the cascade would have deleted the codes.
+    expect(codes(db)).toEqual([{ code_hash: 'code1', transaction_id: 'tx1' }, { code_hash: 'code3', transaction_id: 'tx3' }]);
+    db.close();
+  });
+
+  it('takes a transaction without a challenge, and a challenge only with its method (S256 or plain)', () => {
+    const db = before();
+    migrate(db);
+    const insert = db.prepare(AFTER);
+    insert.run('none', 'a', null, null);
+    insert.run('plain', 'a', 'p'.repeat(43), 'plain');
+    insert.run('s256', 'a', 's'.repeat(43), 'S256');
+    expect(() => insert.run('no-method', 'a', 'q'.repeat(43), null)).toThrow(/CHECK/);
+    expect(() => insert.run('method-alone', 'a', null, 'S256')).toThrow(/CHECK/);
+    expect(() => insert.run('lowercase', 'a', 'q'.repeat(43), 's256')).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('leaves foreign keys on and enforced: an unknown application is refused, a deleted transaction takes its codes along', () => {
+    const db = before();
+    migrate(db);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare(AFTER).run('tx9', 'nowhere', null, null)).toThrow(/FOREIGN KEY/);
+    db.prepare(`DELETE FROM oidc_transactions WHERE id = 'tx1'`).run();
+    expect(codes(db)).toEqual([{ code_hash: 'code3', transaction_id: 'tx3' }]);
+    // And an application deleted takes its transactions, and so their codes, along.
+    db.prepare(`DELETE FROM applications WHERE id = 'a'`).run();
+    expect(transactions(db)).toEqual([]);
+    expect(codes(db)).toEqual([]);
+    db.close();
+  });
+});

@@ -365,13 +365,46 @@ export const migrations: readonly string[] = [
   /* 10: DeleteRealm asks whether any batch job is in the realm */ `
   CREATE INDEX batch_jobs_by_realm ON batch_jobs(realm_id);
   `,
+  /* 11: PKCE as the application's pkce setting asks (a table rebuild: see tableRebuilds) */ `
+  -- An application with pkce 'disabled' takes authorize requests without a
+  -- code_challenge, and one with 'plain' takes plain challenges (spec,
+  -- PkceConfig), so the challenge may be absent and its method is kept. SQLite
+  -- cannot drop NOT NULL; the table is rebuilt, rowids kept. Every transaction
+  -- before this one had an S256 challenge: authorize required it.
+  CREATE TABLE oidc_transactions_new (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    realm_id TEXT NOT NULL,
+    application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    redirect_uri TEXT NOT NULL,
+    client_state TEXT,
+    client_nonce TEXT,
+    code_challenge TEXT,
+    code_challenge_method TEXT CHECK (code_challenge_method IN ('S256', 'plain')),
+    scope TEXT NOT NULL,
+    bi_nonce TEXT NOT NULL,
+    expire_time TEXT NOT NULL,
+    used_time TEXT,
+    create_time TEXT NOT NULL,
+    -- A challenge without its method could not be checked, a method alone means nothing.
+    CHECK ((code_challenge IS NULL) = (code_challenge_method IS NULL))
+  );
+  INSERT INTO oidc_transactions_new (rowid, id, tenant_id, realm_id, application_id, redirect_uri, client_state, client_nonce,
+      code_challenge, code_challenge_method, scope, bi_nonce, expire_time, used_time, create_time)
+    SELECT rowid, id, tenant_id, realm_id, application_id, redirect_uri, client_state, client_nonce,
+      code_challenge, 'S256', scope, bi_nonce, expire_time, used_time, create_time
+    FROM oidc_transactions;
+  DROP TABLE oidc_transactions;
+  ALTER TABLE oidc_transactions_new RENAME TO oidc_transactions;
+  `,
 ];
 
 /**
  * The migrations (numbered from 1) that rebuild a table other tables refer
  * to. They run with foreign keys off, as SQLite's documented procedure for
  * schema changes requires: with them on, dropping the old table would delete,
- * by cascade, the rows that refer to it (the outbox's, for binding_jobs).
- * `migrate` checks every reference before such a migration commits.
+ * by cascade, the rows that refer to it (the outbox's, for binding_jobs; the
+ * authorization codes', for oidc_transactions). `migrate` checks every
+ * reference before such a migration commits.
  */
-export const tableRebuilds: ReadonlySet<number> = new Set([9]);
+export const tableRebuilds: ReadonlySet<number> = new Set([9, 11]);

@@ -6,6 +6,7 @@ import { htmlPage } from '../binding/html-page';
 import { invokeUrlWith } from '../binding/invoke-url';
 import type { CloudDeps } from '../deps';
 import { findClientApp } from './client-app';
+import { challengeFrom, pkceSettingOf } from './pkce';
 import { SIGNING_ALG } from './signing-keys';
 
 /** The longest `state` or `nonce` kept (openid-client sends 43 characters of each). */
@@ -15,9 +16,11 @@ const MAX_ECHOED = 512;
 export const TRANSACTION_SECONDS = 300;
 
 /**
- * `GET {issuer}/authorize`: the authorization code flow with PKCE (S256
- * required). Before the redirect URI is known to be registered, every error
- * is a page of our own and never a redirect (no open redirector). After it,
+ * `GET {issuer}/authorize`: the authorization code flow, with PKCE as the
+ * application's `pkce` asks (spec, PkceConfig: `s256` requires an S256
+ * challenge, `plain` a challenge of either method, `disabled` none, though
+ * one sent is kept and enforced; see pkce.ts). Before the redirect URI is
+ * known to be registered, every error is a page of our own and never a redirect (no open redirector). After it,
  * errors go back to the client as `?error=…&state=…`. For an `embedded`
  * authenticator config the answer is a 302 to
  * `{invoke_url}/bi-authenticate?request=<JWT>`: the app's page hands that URL
@@ -50,9 +53,8 @@ export async function authorize(c: Context, deps: CloudDeps): Promise<Response> 
   }
   if (q.response_type !== 'code') return fail('unsupported_response_type', 'response_type must be code');
   if (!protocol.grant_type?.includes('authorization_code')) return fail('unauthorized_client', 'the application may not use the authorization code grant');
-  if (!q.code_challenge || q.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43,128}$/.test(q.code_challenge)) {
-    return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
-  }
+  const pkce = challengeFrom(pkceSettingOf(protocol), q);
+  if ('refusal' in pkce) return fail('invalid_request', pkce.refusal);
   const scopes = (q.scope ?? '').split(' ').filter(Boolean);
   if (!scopes.includes('openid')) return fail('invalid_scope', 'scope must include openid');
   const config = client.config?.config;
@@ -68,7 +70,8 @@ export async function authorize(c: Context, deps: CloudDeps): Promise<Response> 
     redirect_uri: q.redirect_uri,
     client_state: q.state ?? null,
     client_nonce: q.nonce ?? null,
-    code_challenge: q.code_challenge,
+    code_challenge: pkce.challenge?.code_challenge ?? null,
+    code_challenge_method: pkce.challenge?.code_challenge_method ?? null,
     scope: scopes.join(' '),
     bi_nonce: newSecret(24),
     expire_time: new Date(now.getTime() + TRANSACTION_SECONDS * 1000).toISOString(),

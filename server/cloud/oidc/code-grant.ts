@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { StoredApplication } from '../applications/repository';
 import type { CloudDeps } from '../deps';
 import { hashSecret, newId, newSecret } from '../../lib/ids';
 import { OAuthError } from '../tokens/oauth-error';
 import { issuerOf } from './client-app';
-import type { OidcCode } from './repository';
+import { isVerifier, meetsSetting, pkceSettingOf, verifierMatches } from './pkce';
+import type { OidcCode, OidcTransaction } from './repository';
 import { SIGNING_ALG } from './signing-keys';
 
 const DEFAULT_TOKEN_SECONDS = 3600;
@@ -15,15 +15,16 @@ const REPLAYED = 'authorization code already used';
  * The authorization code grant: exchanges a code from `bi-authenticate` for
  * an ID token and an access token. The code is single use and short-lived; a
  * replayed code is refused and revokes what its first use issued. The PKCE
- * verifier must hash to the challenge the authorize request carried, and the
- * redirect URI must be the same one.
+ * verifier must match the challenge the authorize request carried, if it
+ * carried one (see `checkVerifier`), and the redirect URI must be the same one.
  */
 export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: URLSearchParams) {
   const code = form.get('code');
-  const verifier = form.get('code_verifier');
+  // RFC 6749 §3.2: "Parameters sent without a value MUST be treated as if they were omitted".
+  const verifier = form.get('code_verifier') || null;
   if (!code) throw new OAuthError(400, 'invalid_request', 'code is required');
-  if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) {
-    throw new OAuthError(400, 'invalid_request', 'code_verifier (43 to 128 characters) is required');
+  if (verifier !== null && !isVerifier(verifier)) {
+    throw new OAuthError(400, 'invalid_request', 'code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~');
   }
   const now = deps.clock();
   const codeHash = hashSecret(code);
@@ -36,8 +37,7 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
   if (record.expire_time <= now.toISOString()) throw new OAuthError(400, 'invalid_grant', 'authorization code expired');
   const transaction = deps.repos.oidc.getTransaction(record.transaction_id)!;
   if (form.get('redirect_uri') !== transaction.redirect_uri) throw new OAuthError(400, 'invalid_grant', 'redirect_uri does not match');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  if (challenge !== transaction.code_challenge) throw new OAuthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
+  checkVerifier(app, transaction, verifier);
   const identity = deps.repos.identities.get(app.realm_id, record.identity_id, now);
   if (!identity) throw new OAuthError(400, 'invalid_grant', 'the identity no longer exists');
   // The proof may be up to a minute old: suspension or revocation since then still counts.
@@ -93,6 +93,30 @@ export async function codeGrant(deps: CloudDeps, app: StoredApplication, form: U
     .setJti(newId())
     .sign(key.privateKey);
   return { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, id_token: idToken, scope: transaction.scope };
+}
+
+/**
+ * PKCE at the token endpoint (RFC 7636 §4.6), for the challenge the authorize
+ * request carried, whatever the application's `pkce` setting was then: a
+ * challenge sent to an application with PKCE disabled is enforced as well.
+ * Throws the OAuth error to answer; a mismatch leaves the code unused.
+ */
+function checkVerifier(app: StoredApplication, transaction: OidcTransaction, verifier: string | null): void {
+  // The setting is read again here: a code issued before the application asked for (stronger)
+  // PKCE does not get past what it asks for now.
+  if (!meetsSetting(pkceSettingOf(app.protocol_config), transaction.code_challenge_method)) {
+    throw new OAuthError(400, 'invalid_grant', 'the authorization request did not use the PKCE the application requires');
+  }
+  if (transaction.code_challenge === null || transaction.code_challenge_method === null) {
+    // RFC 9700 §2.1.1 and §4.8.2 (PKCE downgrade): a code_verifier is accepted only for a code
+    // whose authorize request carried a challenge. Else a code an attacker obtained without one
+    // and injected into the client would pass, with the client's own verifier, as protected.
+    if (verifier !== null) throw new OAuthError(400, 'invalid_grant', 'code_verifier sent for a code issued without a code_challenge');
+    return;
+  }
+  if (verifier === null) throw new OAuthError(400, 'invalid_request', 'code_verifier is required: the authorization request carried a code_challenge');
+  const stored = { code_challenge: transaction.code_challenge, code_challenge_method: transaction.code_challenge_method };
+  if (!verifierMatches(verifier, stored)) throw new OAuthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { notFound } from '../../lib/api-error';
 import type { CloudDeps } from '../deps';
 import { findClientApp } from './client-app';
+import { CHALLENGE_METHODS } from './pkce';
 import { SIGNING_ALG } from './signing-keys';
 
 /** `GET {issuer}/.well-known/openid-configuration` (OpenID Connect Discovery 1.0). */
@@ -22,7 +23,8 @@ export function discovery(c: Context, deps: CloudDeps): Response {
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [SIGNING_ALG],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    code_challenge_methods_supported: ['S256'],
+    // What authorize accepts from any application; each application's `pkce` may ask for more.
+    code_challenge_methods_supported: [...CHALLENGE_METHODS],
     scopes_supported: ['openid', 'profile', 'email'],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name', 'email'],
   });

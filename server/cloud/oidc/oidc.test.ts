@@ -246,12 +246,14 @@ function expectDeny(
 
 // ---------------------------------------------------------------- token
 
+/** The token request for `code`; a `verifier` of null sends no code_verifier at all. */
 async function exchange(
   code: string,
-  verifier: string,
+  verifier: string | null,
   options: { redirectUri?: string | null; authorization?: string; path?: string } = {},
 ) {
-  const form: Record<string, string> = { grant_type: 'authorization_code', code, code_verifier: verifier };
+  const form: Record<string, string> = { grant_type: 'authorization_code', code };
+  if (verifier !== null) form.code_verifier = verifier;
   const redirectUri = options.redirectUri === undefined ? REDIRECT_URI : options.redirectUri;
   if (redirectUri !== null) form.redirect_uri = redirectUri;
   return oidc('POST', options.path ?? `${issuerPath()}/token`, {
@@ -292,7 +294,7 @@ async function verifyIdToken(idToken: string) {
 // ================================================================= tests
 
 describe('discovery', () => {
-  it('describes the application as its own issuer, with an https jwks_uri and S256 PKCE only', async () => {
+  it('describes the application as its own issuer, with an https jwks_uri and the PKCE methods authorize takes', async () => {
     const response = await oidc('GET', `${issuerPath()}/.well-known/openid-configuration`);
     expect(response.status).toBe(200);
     const expectedIssuer = `http://localhost:8787${issuerPath()}`;
@@ -303,7 +305,7 @@ describe('discovery', () => {
       userinfo_endpoint: `${expectedIssuer}/userinfo`,
       jwks_uri: `https://localhost:8788${issuerPath()}/.well-known/jwks.json`,
       response_types_supported: ['code'],
-      code_challenge_methods_supported: ['S256'],
+      code_challenge_methods_supported: ['S256', 'plain'],
       id_token_signing_alg_values_supported: ['RS256'],
     });
     expect(new URL(response.body.jwks_uri).protocol).toBe('https:');
@@ -527,7 +529,7 @@ describe('authorize refusals', () => {
     expect(location.searchParams.has('request')).toBe(false);
   }
 
-  it('sends invalid_request back to the app without an S256 PKCE challenge', async () => {
+  it('sends invalid_request back to the app without an S256 PKCE challenge (the seeded application asks pkce s256)', async () => {
     const valid = pkce().challenge;
     const cases: Record<string, string | undefined>[] = [
       { code_challenge: undefined, code_challenge_method: undefined },
@@ -910,6 +912,200 @@ describe('token endpoint: authorization code grant', () => {
     const response = await exchange(code, verifier);
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_grant');
+  });
+});
+
+describe('PKCE as the application’s pkce setting asks', () => {
+  const appPath = () => `${t.realmPath()}/applications/${t.tenant.app.application_id}`;
+
+  /** Sets the seeded application's `pkce` through UpdateApplication (the seed asks s256). */
+  async function setPkce(pkce: 'disabled' | 'plain' | 's256') {
+    const updated = await t.patch(appPath(), { application: { protocol_config: { pkce } } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.protocol_config.pkce).toBe(pkce);
+  }
+
+  /** A plain challenge is the verifier itself: 43 to 128 unreserved characters, '.' and '~' included (not base64url). */
+  const plainVerifier = () => `${randomBytes(32).toString('base64url')}.~`;
+
+  /** Authorize with these PKCE parameters only (`undefined` leaves one out). */
+  const authorizeWith = (code_challenge: string | undefined, code_challenge_method: string | undefined) =>
+    authorize({ code_challenge, code_challenge_method });
+
+  /** A 302 to the Invoke URL: the request was taken. */
+  function expectTaken(response: ApiResponse) {
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toMatch(/\/bi-authenticate\?request=/);
+  }
+
+  /** A 302 back to the app with invalid_request, and no request JWT. */
+  function expectInvalidRequest(response: ApiResponse, description?: string) {
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(REDIRECT_URI);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    if (description) expect(location.searchParams.get('error_description')).toBe(description);
+    expect(location.searchParams.has('request')).toBe(false);
+  }
+
+  /** The PKCE columns of the transaction a sign-in started. */
+  const storedChallenge = (signIn: SignIn) =>
+    t.db.prepare('SELECT code_challenge, code_challenge_method FROM oidc_transactions WHERE id = ?').get(signIn.claims.transaction_id);
+
+  const tooShort = 'a'.repeat(42);
+  const tooLong = 'a'.repeat(129);
+
+  it('at authorize: takes or refuses each kind of request as each pkce setting says', async () => {
+    const requests: [string, () => string | undefined, string | undefined, Record<'disabled' | 'plain' | 's256', boolean>][] = [
+      ['no challenge', () => undefined, undefined, { disabled: true, plain: false, s256: false }],
+      ['an S256 challenge', () => pkce().challenge, 'S256', { disabled: true, plain: true, s256: true }],
+      ['a plain challenge', plainVerifier, 'plain', { disabled: true, plain: true, s256: false }],
+      // RFC 7636 §4.3: no method means plain.
+      ['a challenge without a method', plainVerifier, undefined, { disabled: true, plain: true, s256: false }],
+      ['a method without a challenge', () => undefined, 'S256', { disabled: false, plain: false, s256: false }],
+      ['an unknown method', () => pkce().challenge, 's256', { disabled: false, plain: false, s256: false }],
+      ['a plain challenge of 42 characters', () => tooShort, 'plain', { disabled: false, plain: false, s256: false }],
+      ['an S256 challenge of 42 characters', () => tooShort, 'S256', { disabled: false, plain: false, s256: false }],
+    ];
+    for (const setting of ['disabled', 'plain', 's256'] as const) {
+      await setPkce(setting);
+      for (const [what, challenge, method, taken] of requests) {
+        const { response } = await authorizeWith(challenge(), method);
+        expect(response.headers.get('location'), `${what}, pkce ${setting}`).toMatch(taken[setting] ? /\/bi-authenticate\?request=/ : /[?&]error=invalid_request(&|$)/);
+      }
+    }
+  });
+
+  describe('s256', () => {
+    it('at the token endpoint: refuses the challenge itself as the verifier, and a code issued under a weaker setting', async () => {
+      const ann = await enrol();
+      await setPkce('s256');
+      const { code, verifier, signIn } = await codeFor(ann);
+      expect(storedChallenge(signIn)).toEqual({ code_challenge: signIn.params.code_challenge, code_challenge_method: 'S256' });
+      // The challenge is no verifier: S256 hashes what it is given.
+      const asPlain = await exchange(code, signIn.params.code_challenge!);
+      expect(asPlain.body).toEqual({ error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge' });
+      expect((await exchange(code, verifier)).status).toBe(200);
+
+      // Codes issued while the application took plain, or no PKCE, stop at the token endpoint once it asks s256.
+      await setPkce('plain');
+      const plain = plainVerifier();
+      const underPlain = await codeFor(ann, { code_challenge: plain, code_challenge_method: 'plain' });
+      await setPkce('disabled');
+      const underDisabled = await codeFor(ann, { code_challenge: undefined, code_challenge_method: undefined });
+      await setPkce('s256');
+      const weaker = { error: 'invalid_grant', error_description: 'the authorization request did not use the PKCE the application requires' };
+      expect((await exchange(underPlain.code, plain)).body).toEqual(weaker);
+      expect((await exchange(underDisabled.code, null)).body).toEqual(weaker);
+    });
+  });
+
+  describe('plain', () => {
+    it('at authorize: takes a plain challenge (method plain or none) and an S256 one; refuses none, another method or a malformed one', async () => {
+      await setPkce('plain');
+      const withoutMethod = await startSignIn({ code_challenge: plainVerifier(), code_challenge_method: undefined });
+      expect(storedChallenge(withoutMethod)).toEqual({ code_challenge: withoutMethod.params.code_challenge, code_challenge_method: 'plain' });
+      const plain = await startSignIn({ code_challenge: plainVerifier(), code_challenge_method: 'plain' });
+      expect(storedChallenge(plain)).toEqual({ code_challenge: plain.params.code_challenge, code_challenge_method: 'plain' });
+      const s256 = await startSignIn({ code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+      expect(storedChallenge(s256)).toEqual({ code_challenge: s256.params.code_challenge, code_challenge_method: 'S256' });
+      // 128 characters is still a verifier.
+      expectTaken((await authorizeWith('a'.repeat(128), 'plain')).response);
+
+      expectInvalidRequest((await authorizeWith(undefined, undefined)).response, 'PKCE is required: code_challenge (code_challenge_method plain or S256)');
+      expectInvalidRequest((await authorizeWith('', undefined)).response);
+      for (const method of ['s256', 'PLAIN', 'S512']) {
+        expectInvalidRequest((await authorizeWith(plainVerifier(), method)).response, 'code_challenge_method must be S256 or plain');
+      }
+      for (const challenge of [tooShort, tooLong, `${plainVerifier()}+`, `${plainVerifier()}=`]) {
+        expectInvalidRequest((await authorizeWith(challenge, 'plain')).response, 'code_challenge is malformed for code_challenge_method=plain');
+      }
+      // An S256 challenge is base64url: '.' and '~' are no part of it.
+      expectInvalidRequest((await authorizeWith(plainVerifier(), 'S256')).response, 'code_challenge is malformed for code_challenge_method=S256');
+    });
+
+    it('at the token endpoint: a plain challenge takes the very verifier, and refuses another, its S256 hash, none or a malformed one; an S256 challenge is hashed', async () => {
+      const ann = await enrol();
+      await setPkce('plain');
+      const verifier = plainVerifier();
+      const { code } = await codeFor(ann, { code_challenge: verifier, code_challenge_method: undefined });
+      const mismatch = { error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge' };
+      expect((await exchange(code, plainVerifier())).body).toEqual(mismatch);
+      // A verifier whose S256 hash is the challenge: plain does not hash.
+      const hashed = pkce();
+      const { code: code2 } = await codeFor(ann, { code_challenge: hashed.challenge, code_challenge_method: 'plain' });
+      expect((await exchange(code2, hashed.verifier)).body).toEqual(mismatch);
+      expect((await exchange(code, null)).body).toEqual({
+        error: 'invalid_request', error_description: 'code_verifier is required: the authorization request carried a code_challenge',
+      });
+      for (const bad of [tooShort, tooLong, `${verifier}!`]) expect((await exchange(code, bad)).body.error).toBe('invalid_request');
+      // None of the refusals used the code up.
+      const tokens = await exchange(code, verifier);
+      expect(tokens.status).toBe(200);
+      expect((await userinfo(tokens.body.access_token)).status).toBe(200);
+      expect((await exchange(code2, hashed.challenge)).status).toBe(200);
+
+      // An S256 challenge (stronger than plain asks) is verified as S256: the challenge itself does not do.
+      const s256 = await codeFor(ann, { code_challenge_method: 'S256' });
+      expect(storedChallenge(s256.signIn)).toEqual({ code_challenge: s256.signIn.params.code_challenge, code_challenge_method: 'S256' });
+      expect((await exchange(s256.code, s256.signIn.params.code_challenge!)).body).toEqual(mismatch);
+      expect((await exchange(s256.code, s256.verifier)).status).toBe(200);
+    });
+  });
+
+  describe('disabled', () => {
+    it('signs in without PKCE, end to end: authorize without a challenge, a code, tokens without a code_verifier', async () => {
+      const ann = await enrol();
+      await setPkce('disabled');
+      const signIn = await startSignIn({ code_challenge: undefined, code_challenge_method: undefined });
+      expect(storedChallenge(signIn)).toEqual({ code_challenge: null, code_challenge_method: null });
+      const code = await expectAllow(await prove(ann, signIn));
+      const tokens = await exchange(code, null);
+      expect(tokens.status).toBe(200);
+      expect(tokens.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, id_token: expect.any(String), scope: 'openid' });
+      const { payload } = await verifyIdToken(tokens.body.id_token);
+      expect(payload).toMatchObject({ sub: ann.identityId, nonce: signIn.params.nonce });
+      expect((await userinfo(tokens.body.access_token)).body.sub).toBe(ann.identityId);
+    });
+
+    it('refuses a code_verifier for a code issued without a challenge (invalid_grant), without using the code up', async () => {
+      const ann = await enrol();
+      await setPkce('disabled');
+      const { code } = await codeFor(ann, { code_challenge: undefined, code_challenge_method: undefined });
+      for (const verifier of [pkce().verifier, plainVerifier()]) {
+        expect((await exchange(code, verifier)).body).toEqual({
+          error: 'invalid_grant', error_description: 'code_verifier sent for a code issued without a code_challenge',
+        });
+      }
+      // RFC 6749 §3.2: a parameter without a value is one left out.
+      expect((await exchange(code, '')).status).toBe(200);
+    });
+
+    it('keeps and enforces a challenge the client sent anyway, plain or S256', async () => {
+      const ann = await enrol();
+      await setPkce('disabled');
+      const plain = plainVerifier();
+      const sentPlain = await codeFor(ann, { code_challenge: plain, code_challenge_method: 'plain' });
+      const sentS256 = await codeFor(ann);
+      for (const sent of [sentPlain, sentS256]) {
+        expect((await exchange(sent.code, null)).body.error).toBe('invalid_request');
+        expect((await exchange(sent.code, plainVerifier())).body).toEqual({
+          error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge',
+        });
+      }
+      expect((await exchange(sentPlain.code, plain)).status).toBe(200);
+      expect((await exchange(sentS256.code, sentS256.verifier)).status).toBe(200);
+    });
+  });
+
+  it('asks a challenge of a public client stored with PKCE disabled (a row from before the rule), of either method', async () => {
+    // CreateApplication and UpdateApplication refuse this (protocol-rules.ts): only an old row holds it.
+    const row = t.db.prepare('SELECT protocol_config_json FROM applications WHERE id = ?').pluck().get(t.tenant.app.application_id) as string;
+    const legacy = { ...JSON.parse(row), confidentiality: 'public', pkce: 'disabled' };
+    t.db.prepare('UPDATE applications SET protocol_config_json = ? WHERE id = ?').run(JSON.stringify(legacy), t.tenant.app.application_id);
+    expectInvalidRequest((await authorizeWith(undefined, undefined)).response, 'PKCE is required: code_challenge (code_challenge_method plain or S256)');
+    expectTaken((await authorizeWith(plainVerifier(), 'plain')).response);
+    expectTaken((await authorizeWith(pkce().challenge, 'S256')).response);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import type { ChallengeMethod } from './pkce';
 
 export interface OidcTransaction {
   id: string;
@@ -8,7 +9,10 @@ export interface OidcTransaction {
   redirect_uri: string;
   client_state: string | null;
   client_nonce: string | null;
-  code_challenge: string;
+  /** Null when the authorize request sent no challenge (the application's `pkce` is `disabled`). */
+  code_challenge: string | null;
+  /** Set exactly when `code_challenge` is (a CHECK in the table). */
+  code_challenge_method: ChallengeMethod | null;
   scope: string;
   bi_nonce: string;
   expire_time: string;
@@ -30,10 +34,10 @@ export interface OidcCode {
 /** Authorize transactions, authorization codes and access tokens of the OIDC sign-in. */
 export function createOidcRepository(db: Db) {
   const insertTx = db.prepare(
-    `INSERT INTO oidc_transactions (id, tenant_id, realm_id, application_id, redirect_uri, client_state, client_nonce, code_challenge, scope,
-       bi_nonce, expire_time, create_time)
-     VALUES (@id, @tenant_id, @realm_id, @application_id, @redirect_uri, @client_state, @client_nonce, @code_challenge, @scope,
-       @bi_nonce, @expire_time, @create_time)`,
+    `INSERT INTO oidc_transactions (id, tenant_id, realm_id, application_id, redirect_uri, client_state, client_nonce, code_challenge,
+       code_challenge_method, scope, bi_nonce, expire_time, create_time)
+     VALUES (@id, @tenant_id, @realm_id, @application_id, @redirect_uri, @client_state, @client_nonce, @code_challenge,
+       @code_challenge_method, @scope, @bi_nonce, @expire_time, @create_time)`,
   );
   const getTx = db.prepare(`SELECT * FROM oidc_transactions WHERE id = ?`);
   // Single use: only an unused, unexpired transaction is taken.

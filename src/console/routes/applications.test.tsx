@@ -41,6 +41,8 @@ describe('/applications', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     expect(await screen.findByText('Saved Bindery App.')).toBeTruthy();
+    // This answer issued no secret: nothing to copy.
+    expect(screen.queryByRole('region', { name: /^Client credentials of/ })).toBeNull();
     expect(api.calls(`PATCH ${realmPath(`/authenticator-configs/${config.id}`)}`)[0]!.body).toEqual({
       authenticator_config: {
         config: {
@@ -55,6 +57,33 @@ describe('/applications', () => {
     expect(api.calls(`PATCH ${realmPath(`/applications/${APP_ID}`)}`)[0]!.body).toEqual({
       application: { protocol_config: { redirect_uris: ['http://localhost:3000/auth/callback', 'http://localhost:4000/cb'] } },
     });
+  });
+
+  it('shows a client secret that an update issued, once (a legacy confidential client had none)', async () => {
+    const issued = {
+      ...app.application,
+      protocol_config: { type: 'oidc' as const, client_id: `client-${APP_ID}`, confidentiality: 'confidential' as const, client_secret: 'the-new-secret-of-the-app' },
+    };
+    stubApi({
+      [`GET ${realmPath('/applications')}`]: () => json({ applications: [app] }),
+      [`GET ${realmPath('/authenticator-configs')}`]: () => json({ authenticator_configs: [config] }),
+      [`PATCH ${realmPath(`/applications/${APP_ID}`)}`]: () => json(issued),
+    });
+    const dialog = await openEdit();
+    fireEvent.change(within(dialog).getByLabelText(/^Redirect URIs/), { target: { value: 'http://localhost:3000/auth/callback' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByText('Saved Bindery App. A new client secret was issued.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const card = screen.getByRole('region', { name: 'Client credentials of Bindery App' });
+    expect(within(card).getByRole('alert').textContent).toMatch(/Copy the client secret now/);
+    expect(within(card).getByText('the-new-secret-of-the-app')).toBeTruthy();
+    expect(within(card).getByText(`client-${APP_ID}`)).toBeTruthy();
+    expect(within(card).getByRole('button', { name: 'Copy secret' })).toBeTruthy();
+
+    // Shown once: gone when the admin says it is copied.
+    fireEvent.click(within(card).getByRole('button', { name: 'I have copied it' }));
+    expect(screen.queryByText('the-new-secret-of-the-app')).toBeNull();
   });
 
   it('shows the cloud’s FieldViolations next to the fields', async () => {

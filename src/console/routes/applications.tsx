@@ -16,7 +16,10 @@ type Editing =
   | { kind: 'config'; existing: AuthenticatorConfigResponse | null }
   | null;
 
-/** A new confidential client's secret: the only time the cloud shows it. */
+/**
+ * A newly issued client secret (a new confidential client, or an update that issued one): the
+ * only time the cloud shows it.
+ */
 function NewClientSecret({ app, onDone }: { app: ApplicationResponse; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -65,10 +68,10 @@ export function ApplicationsRoute() {
   const [done, setDone] = useState('');
   const [secretOf, setSecretOf] = useState<ApplicationResponse | null>(null);
 
-  function saved(message: string, created?: ApplicationResponse) {
+  function saved(message: string, issued?: ApplicationResponse) {
     setEditing(null);
     setDone(message);
-    if (created?.protocol_config?.client_secret) setSecretOf(created);
+    if (issued?.protocol_config?.client_secret) setSecretOf(issued);
   }
 
   let appList;

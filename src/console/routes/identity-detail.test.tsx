@@ -34,7 +34,7 @@ function stubCloud(overrides: Record<string, StubHandler> = {}) {
   const state = { credentials: [] as ReturnType<typeof credentialRow>[], jobs: [] as JobRow[], identity: identityDetail() };
   const api = stubApi({
     [`GET ${identityPath()}`]: () => json(state.identity),
-    [`GET ${identityPath('/credentials')}`]: () => json({ credentials: state.credentials }),
+    [`GET ${identityPath('/credentials')}`]: () => json({ credentials: state.credentials, total_size: state.credentials.length }),
     [`GET ${identityPath('/jobs')}`]: () => json({ jobs: state.jobs }),
     [`GET ${realmPath('/applications')}`]: () =>
       json({
@@ -302,6 +302,50 @@ describe('/identities/:id', () => {
     expect(await screen.findByText(`Credential ${CREDENTIAL} revoked.`)).toBeTruthy();
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Credentials' })).getByText('REVOKED')).toBeTruthy());
     expect(api.calls(`POST ${identityPath(`/credentials/${CREDENTIAL}/revoke`)}`)).toHaveLength(1);
+  });
+
+  it('lists the credentials newest first, a page at a time; "Show more" reads the older ones', async () => {
+    // 150 credentials, the newest first, as the cloud pages them (100 a page).
+    const ids = Array.from({ length: 150 }, (_, n) => `c${String(150 - n).padStart(15, '0')}`);
+    const all = ids.map((id, n) => credentialRow({ id, jwk_thumbprint: `thumb-${id}`, state: n === 0 || n === 149 ? 'ACTIVE' : 'REVOKED' }));
+    const credentials = () => all.map((row) => ({ ...row }));
+    const { api } = stubCloud({
+      [`GET ${identityPath('/credentials')}`]: ({ url }) => {
+        const query = new URL(url, 'http://localhost').searchParams;
+        const from = query.get('page_token') === 'older-than-100' ? 100 : 0;
+        const size = Number(query.get('page_size') ?? 20);
+        const page = credentials().slice(from, from + size);
+        return json({ credentials: page, total_size: all.length, ...(from + size < all.length ? { next_page_token: 'older-than-100' } : {}) });
+      },
+      [`POST ${identityPath(`/credentials/${ids[149]}/revoke`)}`]: () => {
+        all[149] = { ...all[149]!, state: 'REVOKED' };
+        return json(all[149]);
+      },
+    });
+    render();
+    const table = await screen.findByRole('table', { name: 'Credentials' });
+    const shownIds = () => within(screen.getByRole('table', { name: 'Credentials' })).getAllByRole('rowheader').map((cell) => cell.textContent);
+    // The newest credential comes first; the first page holds the 100 newest.
+    expect(shownIds()).toEqual(ids.slice(0, 100));
+    expect(within(table).getAllByRole('button', { name: 'Revoke' })).toHaveLength(1);
+    expect(screen.getByText('Showing the newest 100 of 150 credentials.')).toBeTruthy();
+    expect(new URL(api.calls(`GET ${identityPath('/credentials')}`)[0]!.url, 'http://localhost').searchParams.get('page_size')).toBe('100');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Show more' }));
+    await waitFor(() => expect(shownIds()).toEqual(ids));
+    expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull();
+    expect(screen.queryByText(/^Showing the newest/)).toBeNull();
+    const reads = api.calls(`GET ${identityPath('/credentials')}`);
+    expect(new URL(reads.at(-1)!.url, 'http://localhost').searchParams.get('page_token')).toBe('older-than-100');
+
+    // The oldest one, from the second page, can be revoked; both pages are read again, none is lost.
+    const oldest = within(screen.getByRole('table', { name: 'Credentials' })).getAllByRole('row').at(-1)!;
+    fireEvent.click(within(oldest).getByRole('button', { name: 'Revoke' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Revoke this credential?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Revoke' }));
+    expect(await screen.findByText(`Credential ${ids[149]} revoked.`)).toBeTruthy();
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Credentials' })).getAllByRole('button', { name: 'Revoke' })).toHaveLength(1));
+    expect(shownIds()).toEqual(ids);
   });
 
   it('suspends the identity and links to its activity', async () => {

@@ -4,6 +4,7 @@ import type { Credential } from '../../../../contracts/bi/credential';
 import type { Identity } from '../../../../contracts/bi/identity';
 import {
   createIdentityRequest,
+  listCredentialsQuery,
   listIdentitiesQuery,
   updateIdentityRequest,
   type IdentityDetail,
@@ -90,10 +91,23 @@ export function identityRoutes(deps: CloudDeps) {
       return c.body(null, 204);
     },
 
+    /**
+     * Newest first, a page at a time. The Management API lists oldest first; a first page of
+     * that, reversed, showed the oldest credentials and hid the newest (the ones an admin comes
+     * to revoke) behind any number of old revoked ones. The page token's cursor is the last
+     * (oldest) row shown: the next page is the rows before it.
+     */
     listCredentials(c: C): Response {
       const identity = getIdentity(c, idParam(c, 'identity_id'));
-      const { items } = deps.repos.credentials.list(identity.realm_id, identity.id, { afterSeq: 0, skip: 0, size: 200, filter: '' });
-      return c.json({ credentials: items.reverse().map(credentialRow) } satisfies ListCredentialsResponse);
+      const query = readQuery(c, listCredentialsQuery);
+      const page = readPage({ page_size: query.page_size?.toString(), page_token: query.page_token }, { defaultSize: 100, maxSize: 100 });
+      const { rows, total } = deps.repos.console.credentialsOfIdentity(identity.realm_id, identity.id, {
+        // 0: no token, the first page (rowids start at 1).
+        ...(page.afterSeq > 0 ? { beforeSeq: page.afterSeq } : {}),
+        limit: page.size + 1,
+      });
+      const { items, ...rest } = takePage(rows, page, total, credentialRow);
+      return c.json({ credentials: items, ...rest } satisfies ListCredentialsResponse);
     },
 
     async revokeCredential(c: C): Promise<Response> {

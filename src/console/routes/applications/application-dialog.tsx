@@ -41,7 +41,8 @@ export function ApplicationDialog({
   existing: ConsoleApplication | null;
   configs: AuthenticatorConfigResponse[];
   onClose: () => void;
-  onSaved: (message: string, created?: ApplicationResponse) => void;
+  /** `issued`: the answer that carries a new `client_secret` (a create, or an update that issued one). */
+  onSaved: (message: string, issued?: ApplicationResponse) => void;
 }) {
   const app = existing?.application;
   const [displayName, setDisplayName] = useState(app?.display_name ?? '');
@@ -114,7 +115,11 @@ export function ApplicationDialog({
       setFailed('application');
       const saved = await update.mutateAsync({ applicationId: existing.application.id, body: appBody });
       setFailed(null);
-      onSaved(`Saved ${saved.display_name ?? saved.id}.`);
+      // An update can issue a secret too: a confidential client that had none (as older
+      // versions of the cloud left some) gets one, in this answer only. Dropped here, it was
+      // lost for good; the page shows it as it shows a new client's.
+      const issued = Boolean(saved.protocol_config?.client_secret);
+      onSaved(`Saved ${saved.display_name ?? saved.id}.${issued ? ' A new client secret was issued.' : ''}`, issued ? saved : undefined);
     } catch {
       // Shown by FormError and next to the fields (`failed` says which request).
     }

@@ -2,27 +2,33 @@ import { useState } from 'react';
 import type { CredentialRow } from '../../../../contracts/console-api';
 import { formatDateTime } from '../../../lib/format';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ErrorText } from '../../components/error-text';
 import { LoadError, Loading } from '../../components/query-state';
 import { useCredentials } from '../../features/credentials/api/list-credentials';
 import { useRevokeCredential } from '../../features/credentials/api/revoke-credential';
 import { DataTable, RowAction } from '../../components/data-table';
 
-/** The identity's credentials (the cloud side of its passkeys): state, created, key thumbprint; Revoke. */
+/**
+ * The identity's credentials (the cloud side of its passkeys), newest first, a page at a time:
+ * state, created, key thumbprint; Revoke.
+ */
 export function CredentialsCard({ realmId, identityId, onAddPasskey }: { realmId: string; identityId: string; onAddPasskey: () => void }) {
   const credentials = useCredentials(realmId, identityId);
   const revoke = useRevokeCredential(realmId, identityId);
   const [confirming, setConfirming] = useState<CredentialRow | null>(null);
   const [done, setDone] = useState('');
+  const rows = credentials.data?.pages.flatMap((page) => page.credentials) ?? [];
+  const total = credentials.data?.pages.at(-1)?.total_size ?? rows.length;
 
   let body;
   if (credentials.isPending) body = <Loading what="credentials" />;
-  else if (credentials.isError)
+  else if (credentials.isError && !credentials.data)
     body = <LoadError what="the credentials" error={credentials.error} onRetry={() => void credentials.refetch()} retrying={credentials.isFetching} />;
-  else if (credentials.data.length === 0) body = <p className="empty">No credentials yet. “Add a passkey” sends a binding link.</p>;
+  else if (rows.length === 0) body = <p className="empty">No credentials yet. “Add a passkey” sends a binding link.</p>;
   else
     body = (
       <DataTable caption="Credentials" columns={['Credential', 'State', 'Created', 'Key thumbprint']} actions>
-        {credentials.data.map((credential) => (
+        {rows.map((credential) => (
           <tr key={credential.id}>
             <th scope="row" id={`credential-${credential.id}`}>
               <code>{credential.id}</code>
@@ -66,6 +72,27 @@ export function CredentialsCard({ realmId, identityId, onAddPasskey }: { realmId
         {done}
       </p>
       {body}
+      {/* The rows stay; say that they may be stale (a background refetch failed, e.g. after a revoke). */}
+      {credentials.isRefetchError && <ErrorText error={credentials.error} prefix="Could not refresh the credentials." />}
+      {credentials.hasNextPage && (
+        <>
+          <p className="muted">
+            Showing the newest {rows.length} of {total} credentials.
+          </p>
+          {credentials.isFetchNextPageError && <ErrorText error={credentials.error} prefix="Could not load older credentials." />}
+          <div className="actions">
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => void credentials.fetchNextPage()}
+              disabled={credentials.isFetchingNextPage}
+              aria-busy={credentials.isFetchingNextPage || undefined}
+            >
+              Show more
+            </button>
+          </div>
+        </>
+      )}
       {confirming && (
         <ConfirmDialog
           title="Revoke this credential?"
