@@ -1,12 +1,17 @@
 /**
  * POST credential-binding-jobs (RETURN) throughput and p99 at 64 connections
  * (autocannon), side by side with a passkey registration-options peer
- * (bench/webauthn-peer.ts) in the same run: rounds alternate cloud, peer, cloud,
- * peer, and the ratio is of the summed rates. The cloud is the real system via
- * startSystem; each server is one Node process; autocannon runs in this process.
+ * (bench/webauthn-peer.ts) in the same run: each round runs the cloud, then the
+ * bare reference (bench/bare-job-server.ts: the cloud's own job code on bare
+ * node:http, as many processes as the cloud), then the peer; ratios are of the
+ * summed rates. The cloud is the real system via startSystem with its
+ * CLOUD_WORKERS processes; the peer is one Node process; autocannon runs in
+ * this process.
  */
 import autocannon from 'autocannon';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readCloudConfig } from '../server/cloud/config';
 import type { RunningSystem } from '../scripts/support/system';
 import { forEachConcurrent, managementApi, removeDir, round, spawnServer, startBindery, writeResult } from './lib';
 
@@ -50,36 +55,55 @@ export function peerRequests() {
   return () => ({ path: '/registration-options', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `user${k++}` }) });
 }
 
+interface Run { cloud: CannonFigure; bare: CannonFigure; peer: CannonFigure }
+
 export async function main(seconds = 5, rounds = 2): Promise<Record<string, unknown>> {
   const system = await startBindery();
+  const workers = readCloudConfig().workers;
   const peer = await spawnServer('webauthn-peer.ts');
+  // Beside the idle system, over its database: the same tenant, token, identities and config.
+  const bare = await spawnServer('bare-job-server.ts', { BARE_DB: path.join(system.dataDir, 'cloud.sqlite'), BARE_WORKERS: String(workers) });
   try {
     const nextJob = await jobRequests(system, 500);
     const nextPeer = peerRequests();
     await cannon(system.cloudUrl, 2, nextJob); // warm-up
+    await cannon(bare.url, 2, nextJob);
     await cannon(peer.url, 2, nextPeer);
-    const runs: { cloud: CannonFigure; peer: CannonFigure }[] = [];
+    const runs: Run[] = [];
     for (let r = 0; r < rounds; r++) {
       const cloud = await cannon(system.cloudUrl, seconds, nextJob);
+      const bareFig = await cannon(bare.url, seconds, nextJob);
       const peerFig = await cannon(peer.url, seconds, nextPeer);
-      console.log(`[jobs] round ${r + 1}: cloud ${cloud.req_per_s} req/s p99 ${cloud.p99_ms} ms (non2xx ${cloud.non2xx}) | peer ${peerFig.req_per_s} req/s p99 ${peerFig.p99_ms} ms | ratio ${round(cloud.req_per_s / peerFig.req_per_s, 3)}`);
-      runs.push({ cloud, peer: peerFig });
+      if (bareFig.non2xx > 0 || bareFig.errors > 0) throw new Error(`the bare reference failed ${bareFig.non2xx + bareFig.errors} requests`);
+      console.log(
+        `[jobs] round ${r + 1}: cloud ${cloud.req_per_s} req/s p99 ${cloud.p99_ms} ms (non2xx ${cloud.non2xx}) | bare ${bareFig.req_per_s} req/s | ` +
+          `peer ${peerFig.req_per_s} req/s p99 ${peerFig.p99_ms} ms | cloud/peer ${round(cloud.req_per_s / peerFig.req_per_s, 3)}, bare/peer ${round(bareFig.req_per_s / peerFig.req_per_s, 3)}`,
+      );
+      runs.push({ cloud, bare: bareFig, peer: peerFig });
     }
-    const sum = (f: (x: { cloud: CannonFigure; peer: CannonFigure }) => number) => runs.reduce((n, x) => n + f(x), 0);
+    const sum = (f: (x: Run) => number) => runs.reduce((n, x) => n + f(x), 0);
     const ratio = round(sum((x) => x.cloud.req_per_s) / sum((x) => x.peer.req_per_s), 3);
+    const bareRatio = round(sum((x) => x.bare.req_per_s) / sum((x) => x.peer.req_per_s), 3);
+    const cloudVsBare = round(sum((x) => x.cloud.req_per_s) / sum((x) => x.bare.req_per_s), 3);
     const cloudP99 = Math.max(...runs.map((x) => x.cloud.p99_ms));
     const peerP99 = Math.max(...runs.map((x) => x.peer.p99_ms));
-    console.log(`[jobs] ratio cloud/peer ${ratio} (target >= 1.0); worst p99 cloud ${cloudP99} ms, peer ${peerP99} ms`);
+    console.log(`[jobs] ratio cloud/peer ${ratio} (target >= 1.0); bare/peer ${bareRatio}, cloud/bare ${cloudVsBare}; worst p99 cloud ${cloudP99} ms, peer ${peerP99} ms`);
     const result = {
-      setup: `autocannon, ${CONNECTIONS} connections, ${rounds} alternating rounds of ${seconds} s each side after a 2 s warm-up; cloud = real system via startSystem, RETURN jobs round-robin over 500 identities; peer = bench/webauthn-peer.ts`,
+      setup:
+        `autocannon, ${CONNECTIONS} connections, ${rounds} rounds of ${seconds} s for each server in turn after a 2 s warm-up; cloud = real system via startSystem ` +
+        `(${workers} HTTP processes), RETURN jobs round-robin over 500 identities; bare = bench/bare-job-server.ts (${workers} processes, same database and requests); ` +
+        'peer = bench/webauthn-peer.ts (one process)',
       runs,
       rate_ratio: ratio,
+      bare_vs_peer: bareRatio,
+      cloud_vs_bare: cloudVsBare,
       worst_p99_ms: { cloud: cloudP99, peer: peerP99 },
       targets: { job_creation_vs_peer: { target: '>= 1.0', value: ratio, met: ratio >= 1.0 } },
     };
     writeResult('job-creation', result);
     return result;
   } finally {
+    await bare.stop();
     await peer.stop();
     await system.stop();
     removeDir(system.dataDir);

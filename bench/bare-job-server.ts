@@ -1,0 +1,87 @@
+/**
+ * Bench-only reference for job creation: the cloud's own work for
+ * `POST …/credential-binding-jobs` (API token lookup, the body schema,
+ * `issueBindingJob` through the group commit, the same JSON answer) on bare
+ * node:http, without Hono and the operation pipeline. Beside the cloud and the
+ * peer it splits the gap: the framework's share (cloud vs this) and the work's
+ * (this vs the peer). It opens the running system's database file
+ * (`BARE_DB`) and serves from `BARE_WORKERS` processes, as the cloud does.
+ */
+import cluster from 'node:cluster';
+import { createServer } from 'node:http';
+import { createBindingJobBody } from '../contracts/bi/binding-job';
+import { buildCloud } from '../server/cloud/app';
+import { issueBindingJob } from '../server/cloud/binding-jobs/issue-binding-job';
+import { openDb } from '../server/cloud/db/open';
+import { createLogger } from '../server/lib/logger';
+
+const workers = Number(process.env.BARE_WORKERS ?? '1');
+const port = Number(process.env.BARE_PORT ?? '0');
+
+if (cluster.isPrimary && workers > 1) {
+  // Workers share one port (cluster): the primary hands out connections, as the cloud's does.
+  let ready = 0;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('message', (_worker, message: { port: number }) => {
+    if (++ready === workers) console.log(`LISTENING ${message.port}`);
+  });
+  process.on('SIGTERM', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
+    process.exit(0);
+  });
+} else {
+  serve();
+}
+
+function serve(): void {
+  const { deps } = buildCloud({
+    db: openDb(process.env.BARE_DB!),
+    log: createLogger({ service: 'bench-bare' }),
+    config: {
+      apiBaseUrl: 'http://localhost',
+      authBaseUrl: 'http://localhost',
+      bindingTokenTtlSeconds: 7 * 24 * 3600,
+      maxBodyBytes: 256 * 1024,
+      jwksBaseUrl: 'https://localhost',
+    },
+  });
+  const route = /^\/v1\/tenants\/([0-9a-f]{16})\/realms\/([0-9a-f]{16})\/identities\/([0-9a-f]{16})\/credential-binding-jobs$/;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
+      (async () => {
+        const m = route.exec(req.url ?? '');
+        if (req.method !== 'POST' || !m) return void res.writeHead(404).end();
+        const [, tenantId, realmId, identityId] = m as unknown as [string, string, string, string];
+        const principal = deps.authenticate(req.headers.authorization);
+        if (principal.tenantId !== tenantId || principal.realmId !== realmId || !principal.scopes.has('credential-binding-jobs:create')) {
+          return void res.writeHead(403).end();
+        }
+        const body = createBindingJobBody.parse(JSON.parse(Buffer.concat(chunks).toString()));
+        const now = deps.clock();
+        const answer = await deps.write(() => {
+          const { job, link } = issueBindingJob(
+            deps,
+            {
+              tenantId, realmId, identityId,
+              deliveryMethod: body.job.delivery_method,
+              authenticatorConfigId: body.job.authenticator_config_id,
+              postBindingRedirectUri: body.job.post_binding_redirect_uri,
+              actor: principal.actor,
+              fieldPrefix: 'job.',
+            },
+            now,
+          );
+          return { credential_binding_job: job, credential_binding_link: link };
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      })().catch(() => res.writeHead(400).end());
+    });
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const bound = (server.address() as { port: number }).port;
+    if (cluster.isWorker) process.send?.({ port: bound });
+    else console.log(`LISTENING ${bound}`);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
