@@ -3,6 +3,7 @@ import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import { hashSecret, newSecret } from '../../lib/ids';
 import type { CloudDeps } from '../deps';
 import { findClientApp } from './client-app';
+import { createDenyBudget, DENY_AUDIT_WINDOW_MS, type NotRecorded } from './deny-budget';
 
 /** How long an authorization code lives. */
 const CODE_SECONDS = 60;
@@ -18,26 +19,25 @@ const CODE_SECONDS = 60;
  * (any other shape is "Failed to decode a response" in the SDK); the reason
  * for a deny goes to the audit log, not to the browser.
  */
-export async function biAuthenticate(c: Context, deps: CloudDeps): Promise<Response> {
+export async function biAuthenticate(c: Context, deps: CloudDeps, denials: SignInDenials): Promise<Response> {
   const params = c.req.param() as Record<string, string>;
   const client = findClientApp(deps, params);
   c.header('Cache-Control', 'no-store');
-  const deny = async (reason: string, identityId?: string) => {
-    await deps.write(() =>
-      deps.repos.audit.record(
-        { tenant_id: params.tenant_id ?? '', realm_id: params.realm_id ?? null, actor: 'passkey', action: 'sign_in.deny', resource_type: 'Application', resource_id: params.application_id ?? '', identity_id: identityId ?? null, detail: { reason } },
-        deps.clock(),
-      ),
-    );
-    deps.log.info('sign-in denied', { reason, application_id: params.application_id });
-    return c.json({ type: 'deny' });
-  };
   if (!client) {
     // Nothing to attribute it to: the ids are only what the URL says, so an
     // audit row would let anyone write junk into a tenant's log. Log it only.
     deps.log.info('sign-in denied', { reason: 'unknown application' });
     return c.json({ type: 'deny' });
   }
+  const deny = async (reason: string, identityId?: string) => {
+    const app = client.app;
+    const recorded = await denials.deny(
+      { tenant_id: app.tenant_id, realm_id: app.realm_id, application_id: app.id },
+      { identity_id: identityId ?? null, detail: { reason } },
+    );
+    deps.log.info('sign-in denied', { reason, application_id: app.id, ...(recorded ? {} : { audited: 'counted' }) });
+    return c.json({ type: 'deny' });
+  };
 
   const raw = await readProof(c);
   if (!raw) return deny('malformed proof body');
@@ -114,3 +114,71 @@ async function readProof(c: Context): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/** Whom a sign-in denial is attributed to: the application whose `bi-authenticate` was called. */
+export interface DenyScope {
+  tenant_id: string;
+  realm_id: string;
+  application_id: string;
+}
+
+/**
+ * The audit rows of sign-in denials, within a budget per application (see
+ * deny-budget.ts): `deny` writes the denial's own row while the application's
+ * window has room, else only counts it; each window's count is written as one
+ * `sign_in.deny` row once the window has ended. One per cloud process.
+ */
+export function createSignInDenials(deps: CloudDeps, options: { limit?: number; windowMs?: number } = {}) {
+  const budget = createDenyBudget<DenyScope>(options);
+  const windowMs = options.windowMs ?? DENY_AUDIT_WINDOW_MS;
+  let timer: NodeJS.Timeout | undefined;
+
+  const countRow = (ended: NotRecorded<DenyScope>, now: Date) =>
+    deps.repos.audit.record(
+      {
+        tenant_id: ended.about.tenant_id, realm_id: ended.about.realm_id, actor: 'passkey', action: 'sign_in.deny',
+        resource_type: 'Application', resource_id: ended.about.application_id, identity_id: null,
+        detail: { reason: 'more denials than are recorded one by one', not_recorded: ended.count, from: ended.from.toISOString(), to: ended.to.toISOString() },
+      },
+      now,
+    );
+
+  // Writes the counts of windows that ended with no denial after them (nobody else would).
+  const flush = async () => {
+    timer = undefined;
+    const now = deps.clock();
+    const due = budget.flushDue(now);
+    try {
+      if (due.length > 0) await deps.write(() => due.forEach((ended) => countRow(ended, now)));
+    } catch (error) {
+      deps.log.warn('sign-in denial counts not recorded', { error: String(error), windows: due.length });
+    }
+    if (budget.size > 0) schedule();
+  };
+  const schedule = () => {
+    timer ??= setTimeout(() => void flush(), windowMs).unref();
+  };
+
+  return {
+    /** Records one denial (or counts it); resolves to whether it got a row of its own. */
+    async deny(scope: DenyScope, event: { identity_id: string | null; detail: Record<string, unknown> }): Promise<boolean> {
+      const now = deps.clock();
+      const { record, ended } = budget.take(scope.application_id, now, scope);
+      if (!record) schedule();
+      if (record || ended) {
+        await deps.write(() => {
+          if (ended) countRow(ended, now);
+          if (record) {
+            deps.repos.audit.record(
+              { tenant_id: scope.tenant_id, realm_id: scope.realm_id, actor: 'passkey', action: 'sign_in.deny', resource_type: 'Application', resource_id: scope.application_id, identity_id: event.identity_id, detail: event.detail },
+              now,
+            );
+          }
+        });
+      }
+      return record;
+    },
+  };
+}
+
+export type SignInDenials = ReturnType<typeof createSignInDenials>;

@@ -729,6 +729,41 @@ describe('bi-authenticate refusals', () => {
   });
 });
 
+describe('bi-authenticate denials in the audit log', () => {
+  const junk = (applicationId = t.tenant.app.application_id) =>
+    oidc('POST', `${t.realmPath()}/applications/${applicationId}/bi-authenticate`, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      rawBody: 'claims={}',
+    });
+  const denials = () => t.cloud.deps.repos.audit.list(t.tenant.tenant_id, { limit: 10_000 }).filter((e) => e.action === 'sign_in.deny');
+
+  it('records 60 a minute per application one by one; the rest as one count when the minute has ended', async () => {
+    for (let i = 0; i < 75; i++) expect((await junk()).body).toEqual({ type: 'deny' });
+    expect(denials()).toHaveLength(60);
+    expect(denials().every((e) => e.detail?.reason === 'malformed proof body')).toBe(true);
+
+    t.advance(60_000);
+    expect((await junk()).body).toEqual({ type: 'deny' });
+    const [own, count] = denials();
+    expect(own!.detail).toEqual({ reason: 'malformed proof body' });
+    expect(count).toMatchObject({ resource_type: 'Application', resource_id: t.tenant.app.application_id, identity_id: null });
+    expect(count!.detail).toMatchObject({ reason: 'more denials than are recorded one by one', not_recorded: 15 });
+    expect(denials()).toHaveLength(62);
+  });
+
+  it('writes the count of the last window without waiting for another denial', async () => {
+    const { createSignInDenials } = await import('./bi-authenticate');
+    const quick = createSignInDenials(t.cloud.deps, { limit: 2, windowMs: 100 });
+    const scope = { tenant_id: t.tenant.tenant_id, realm_id: t.tenant.realm_id, application_id: t.tenant.app.application_id };
+    const recorded = [];
+    for (let i = 0; i < 5; i++) recorded.push(await quick.deny(scope, { identity_id: null, detail: { reason: 'test' } }));
+    expect(recorded).toEqual([true, true, false, false, false]);
+    expect(denials()).toHaveLength(2);
+    await expect.poll(() => denials().length, { timeout: 2000, interval: 20 }).toBe(3);
+    expect(denials()[0]!.detail).toMatchObject({ not_recorded: 3 });
+  });
+});
+
 describe('bi-authenticate CORS', () => {
   const preflight = (origin: string, path = `${issuerPath()}/bi-authenticate`) =>
     oidc('OPTIONS', path, {

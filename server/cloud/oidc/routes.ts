@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { CloudDeps, CloudEnv } from '../deps';
 import { trustedCors } from '../http/cors';
 import { authorize } from './authorize';
-import { biAuthenticate } from './bi-authenticate';
+import { biAuthenticate, createSignInDenials } from './bi-authenticate';
 import { findClientApp } from './client-app';
 import { discovery, jwks } from './discovery';
 import { userinfo } from './userinfo';
@@ -29,5 +29,6 @@ export function mountOidc(app: Hono<CloudEnv>, deps: CloudDeps): void {
       maxAgeSeconds: 600,
     }),
   );
-  app.post(`${ISSUER}/bi-authenticate`, (c) => biAuthenticate(c, deps));
+  const denials = createSignInDenials(deps);
+  app.post(`${ISSUER}/bi-authenticate`, (c) => biAuthenticate(c, deps, denials));
 }
