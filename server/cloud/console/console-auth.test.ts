@@ -107,6 +107,14 @@ describe('console authentication: no session', () => {
 });
 
 describe('console authentication: signing in', () => {
+  it('marks the cookie Secure when the cloud’s public URL is https, though the request came as http (TLS ended by a proxy)', async () => {
+    const { client } = createConsoleTest({}, { apiBaseUrl: 'https://cloud.example', authBaseUrl: 'https://cloud.example' });
+    const response = await client.signIn();
+    expect(response.status).toBe(200);
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('bindery_console='))!;
+    expect(cookie).toMatch(/; Secure(;|$)/);
+  });
+
   it('sets an httpOnly, SameSite=Strict cookie scoped to /console and answers the session with a CSRF token', async () => {
     const { client, t } = createConsoleTest();
     const response = await client.signIn();
@@ -114,6 +122,7 @@ describe('console authentication: signing in', () => {
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith('bindery_console='))!;
     expect(cookie).toMatch(/^bindery_console=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/console; HttpOnly; SameSite=Strict$/);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(cookie).not.toMatch(/Secure/);
     const session = client.session!;
     expect(session).toMatchObject({
       admin: { username: ADMIN.username, last_sign_in_time: expect.any(String) },

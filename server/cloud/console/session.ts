@@ -64,8 +64,10 @@ export function startSession(c: Context, deps: CloudDeps, admin: AdminRecord, no
     path: SESSION_COOKIE_PATH,
     httpOnly: true,
     sameSite: 'Strict',
-    // The cloud serves http on loopback and https on its TLS port; Secure only where it can work.
-    secure: new URL(c.req.url).protocol === 'https:',
+    // The cloud serves http on loopback and https on its TLS port; Secure only where it can work:
+    // a request over https, or a cloud whose public URL is https (a proxy in front ends TLS, and
+    // the request reaches the cloud as http while the browser is on https).
+    secure: new URL(c.req.url).protocol === 'https:' || new URL(deps.config.apiBaseUrl).protocol === 'https:',
     maxAge: SESSION_LIFETIME_MS / 1000,
   });
   return { csrfToken: csrfTokenFor(sessionId), expireTime };

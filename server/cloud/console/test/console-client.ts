@@ -1,4 +1,5 @@
 import { CSRF_HEADER, sessionResponse, type SessionResponse } from '../../../../contracts/console-api';
+import type { CloudConfig } from '../../deps';
 import type { ConsoleOptions } from '../mount';
 import type { ScryptCost } from '../password';
 import { createAdmin } from '../seed-admin';
@@ -95,8 +96,8 @@ export function sessionCookie(headers: Headers): string | undefined {
 }
 
 /** A fresh test cloud with an admin (`ADMIN`, cheap hash) in the dev tenant, and a client for it. */
-export function createConsoleTest(options: ConsoleOptions = {}) {
-  const t = createTestCloud({ console: { distDir: '/nonexistent-dist', ...options } });
+export function createConsoleTest(options: ConsoleOptions = {}, config: Partial<CloudConfig> = {}) {
+  const t = createTestCloud({ config, console: { distDir: '/nonexistent-dist', ...options } });
   const admin = createAdmin(
     t.cloud.deps,
     { tenantId: t.tenant.tenant_id, username: ADMIN.username, password: ADMIN.password, actor: 'test', cost: TEST_SCRYPT_COST },
