@@ -153,7 +153,7 @@ export async function serveCloudWorker(config: CloudRuntimeConfig, log: Logger, 
  * The key that seals emailed binding links in the outbox, kept beside (not in)
  * the database, so a copy of the database alone reveals no usable link.
  */
-function loadSealKey(dataDir: string): Buffer {
+export function loadSealKey(dataDir: string): Buffer {
   const dir = join(dataDir, 'secrets');
   const file = join(dir, 'seal.key');
   if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');

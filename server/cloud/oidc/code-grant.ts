@@ -8,7 +8,8 @@ import { isVerifier, meetsSetting, pkceSettingOf, verifierMatches } from './pkce
 import type { OidcCode, OidcTransaction } from './repository';
 import { SIGNING_ALG } from './signing-keys';
 
-const DEFAULT_TOKEN_SECONDS = 3600;
+/** An ID token's lifetime when the application sets none. */
+export const DEFAULT_TOKEN_SECONDS = 3600;
 const REPLAYED = 'authorization code already used';
 
 /**
