@@ -29,8 +29,9 @@ const RESTART_WINDOW_MS = 60_000;
  * turn). Measured on the bind ceremony before choosing it (bench/): one
  * process spends its core on HTTP, JSON and SQLite; two use the second core.
  * Everything that must be single stays in the primary: migrations and seeding
- * (done before forking), the mail worker, the SMTP capture, the WAL
- * checkpointer and the https listener for the signing keys. Workers share the
+ * (done before forking), the mail worker, the purge of expired sign-in rows,
+ * the SMTP capture, the WAL checkpointer and the https listener for the
+ * signing keys. Workers share the
  * primary's SQLite file in WAL mode; their transactions take the write lock
  * at BEGIN (see `openDb`). A worker that dies after it came up is replaced,
  * up to 5 times a minute; one that fails to come up fails the start.

@@ -13,6 +13,7 @@ import { startMailCapture, type CapturedMessage, type MailCapture } from './mail
 import { mountInbox } from './mail/inbox-routes';
 import { smtpTransportOptions } from './mail/transport-options';
 import { createMailWorker } from './mail/worker';
+import { startOidcHousekeeping } from './oidc/housekeeping';
 import { ensureDevTenant, readDevTenant } from './seed';
 import { ensureLocalTls } from './tls/local-ca';
 
@@ -28,8 +29,9 @@ export interface StartCloudOptions {
 
 /**
  * Starts the local cloud: database, HTTP listener on loopback, dev tenant,
- * mail (the built-in SMTP capture when SMTP_URL is unset) and the mail worker.
- * `stop()` undoes all of it in order, letting in-flight emails finish.
+ * mail (the built-in SMTP capture when SMTP_URL is unset), the mail worker and
+ * the purge of expired sign-in rows. `stop()` undoes all of it in order,
+ * letting in-flight emails finish.
  */
 export async function startCloud(config: CloudRuntimeConfig, log: Logger, options: StartCloudOptions = {}) {
   const db = openDb(config.dbFile);
@@ -66,6 +68,8 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
     retryBaseMs: config.mail.retryBaseMs,
   });
   worker.start();
+  // Here in the primary only, as the mail worker: one sweeper is enough for every HTTP worker.
+  const housekeeping = startOidcHousekeeping(cloud.deps);
   const workers =
     workerCount > 1
       ? await startCloudWorkers({
@@ -104,6 +108,8 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
       await listening?.close();
       await tlsListening.close();
       await worker.stop();
+      // Its last batch commits before the checkpointer's last checkpoint and the close.
+      await housekeeping.stop();
       transport.close();
       await capture?.close();
       await checkpointer?.stop();

@@ -187,3 +187,35 @@ describe('migration 11: authorize transactions whose PKCE challenge may be absen
     db.close();
   });
 });
+
+describe('migration 12: indexes for purging expired sign-in rows', () => {
+  const INDEXES = ['oidc_access_tokens_by_expire_time', 'oidc_codes_by_expire_time', 'oidc_codes_by_transaction', 'oidc_transactions_by_expire_time'];
+  const indexesOf = (db: Db) =>
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${INDEXES.map(() => '?').join(', ')}) ORDER BY name`).pluck().all(...INDEXES);
+
+  it('applies on a database at version 11, keeping its rows, and is no table rebuild', () => {
+    const db = databaseAt(11);
+    db.exec(`INSERT INTO tenants (id, display_name, create_time, update_time) VALUES ('t', 'T', 'x', 'x');
+      INSERT INTO realms (id, tenant_id, display_name, create_time, update_time) VALUES ('r', 't', 'R', 'x', 'x');
+      INSERT INTO applications (id, tenant_id, realm_id, create_time, update_time) VALUES ('a', 't', 'r', 'x', 'x');
+      INSERT INTO identities (id, tenant_id, realm_id, display_name, traits_json, username, username_key, create_time, update_time)
+        VALUES ('i1', 't', 'r', 'Ann', '{}', 'ann', 'ann', 'x', 'x');
+      INSERT INTO oidc_transactions (id, tenant_id, realm_id, application_id, redirect_uri, scope, bi_nonce, expire_time, create_time)
+        VALUES ('tx1', 't', 'r', 'a', 'https://app.example/cb', 'openid', 'n', '2030-01-01T00:05:00.000Z', 'x');
+      INSERT INTO oidc_codes (code_hash, transaction_id, application_id, identity_id, credential_id, auth_time, expire_time, create_time)
+        VALUES ('code1', 'tx1', 'a', 'i1', 'c', 0, '2030-01-01T00:01:00.000Z', 'x');
+      INSERT INTO oidc_access_tokens (token_hash, code_hash, application_id, identity_id, scope, expire_time, create_time)
+        VALUES ('tok1', 'code1', 'a', 'i1', 'openid', '2030-01-01T01:00:00.000Z', 'x')`);
+    expect(indexesOf(db)).toEqual([]);
+    expect(tableRebuilds.has(12)).toBe(false);
+
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(indexesOf(db)).toEqual(INDEXES);
+    expect(db.prepare(`SELECT count(*) FROM oidc_transactions`).pluck().get()).toBe(1);
+    expect(db.prepare(`SELECT count(*) FROM oidc_codes`).pluck().get()).toBe(1);
+    expect(db.prepare(`SELECT count(*) FROM oidc_access_tokens`).pluck().get()).toBe(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+});

@@ -397,6 +397,21 @@ export const migrations: readonly string[] = [
   DROP TABLE oidc_transactions;
   ALTER TABLE oidc_transactions_new RENAME TO oidc_transactions;
   `,
+  /* 12: purging expired sign-in rows (oidc/housekeeping.ts) on indexes */ `
+  -- Anyone may create authorize transactions, so expired sign-in rows are
+  -- deleted in bounded batches, oldest first (ORDER BY expire_time LIMIT n).
+  -- Without an index on expire_time every batch would scan its whole table,
+  -- and the larger the backlog the longer the write lock is held. Each index
+  -- is one more entry per row written, at its right-hand end (expire_time
+  -- grows with time), so it costs sign-in little.
+  CREATE INDEX oidc_transactions_by_expire_time ON oidc_transactions(expire_time);
+  CREATE INDEX oidc_codes_by_expire_time ON oidc_codes(expire_time);
+  CREATE INDEX oidc_access_tokens_by_expire_time ON oidc_access_tokens(expire_time);
+  -- A transaction is purged only when no code refers to it, and deleting one
+  -- makes SQLite look for its codes (ON DELETE CASCADE): without this index,
+  -- each would be a scan of every code.
+  CREATE INDEX oidc_codes_by_transaction ON oidc_codes(transaction_id);
+  `,
 ];
 
 /**

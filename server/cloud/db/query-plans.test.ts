@@ -6,6 +6,7 @@ import { createBindingJobRepository } from '../binding-jobs/repository';
 import { createCredentialRepository } from '../credentials/repository';
 import type { PageRequest } from '../http/paging';
 import { createIdentityRepository } from '../identities/repository';
+import { createOidcRepository } from '../oidc/repository';
 import { openDb, type Db } from './open';
 
 // Lists page in rowid order per realm (keyset paging). These plans must be
@@ -88,5 +89,42 @@ describe('query plan of the enrollment status', () => {
 describe('query plan of the batch queue count', () => {
   it('reads the queued messages, then each one job by id; never every batch job', () => {
     expect(plan(BATCH_QUEUE_COUNT)).toBe('SEARCH o USING INDEX outbox_due (state=?) | SEARCH j USING INDEX sqlite_autoindex_binding_jobs_1 (id=?)');
+  });
+});
+
+describe('query plans of the purges of expired sign-in rows (oidc/housekeeping.ts)', () => {
+  // Anyone can create authorize transactions, so these tables can be large: each batch must
+  // read the expired rows oldest first on an index, and every "does anything still refer to
+  // it" (and the cascade from a transaction to its codes) must be an index lookup, never a scan.
+  const purges = preparedBy((d) => void createOidcRepository(d)).filter((sql) => /^\s*DELETE FROM oidc_/.test(sql));
+  const purgeOf = (table: string) => {
+    const found = purges.filter((sql) => new RegExp(`^\\s*DELETE FROM ${table}\\b`).test(sql));
+    expect(found).toHaveLength(1);
+    return planOf(found[0]!);
+  };
+
+  it.each([
+    ['access tokens', 'oidc_access_tokens', ['SEARCH oidc_access_tokens USING COVERING INDEX oidc_access_tokens_by_expire_time (expire_time<?)']],
+    [
+      'codes',
+      'oidc_codes',
+      ['SEARCH c USING INDEX oidc_codes_by_expire_time (expire_time<?)', 'SEARCH t USING COVERING INDEX oidc_access_tokens_by_code (code_hash=?)'],
+    ],
+    [
+      'transactions',
+      'oidc_transactions',
+      [
+        'SEARCH x USING INDEX oidc_transactions_by_expire_time (expire_time<?)',
+        'SEARCH c USING COVERING INDEX oidc_codes_by_transaction (transaction_id=?)',
+        // The ON DELETE CASCADE from a transaction to its codes.
+        'SEARCH oidc_codes USING COVERING INDEX oidc_codes_by_transaction (transaction_id=?)',
+      ],
+    ],
+  ] as const)('%s: a bounded range read on expire_time, index lookups for what refers to them', (_name, table, expected) => {
+    const detail = purgeOf(table);
+    for (const line of expected) expect(detail).toContain(line);
+    // Each row deleted is found by its rowid, from the batch the subquery chose.
+    expect(detail).toContain(`SEARCH ${table} USING INTEGER PRIMARY KEY (rowid=?)`);
+    expect(detail).not.toMatch(/TEMP B-TREE|SCAN /);
   });
 });

@@ -54,6 +54,30 @@ export function createOidcRepository(db: Db) {
   );
   const getToken = db.prepare(`SELECT * FROM oidc_access_tokens WHERE token_hash = ? AND revoke_time IS NULL AND expire_time > ?`);
   const revokeByCode = db.prepare(`UPDATE oidc_access_tokens SET revoke_time = ? WHERE code_hash = ? AND revoke_time IS NULL`);
+  // The purges (housekeeping.ts). Each deletes at most @limit rows, oldest first on the
+  // expire_time indexes (migration 12), so that one write holds SQLite's write lock briefly
+  // however large the backlog. Expired means what the readers above refuse: expire_time <= now.
+  const purgeTokens = db.prepare(
+    `DELETE FROM oidc_access_tokens WHERE rowid IN
+       (SELECT rowid FROM oidc_access_tokens WHERE expire_time <= @now ORDER BY expire_time LIMIT @limit)`,
+  );
+  // A code stays while any token it issued is still stored: a replay of it must still find and
+  // revoke that token (revokeTokensOfCode; the tokens have no foreign key to their code).
+  const purgeCodes = db.prepare(
+    `DELETE FROM oidc_codes WHERE rowid IN
+       (SELECT c.rowid FROM oidc_codes c
+         WHERE c.expire_time <= @now AND NOT EXISTS (SELECT 1 FROM oidc_access_tokens t WHERE t.code_hash = c.code_hash)
+         ORDER BY c.expire_time LIMIT @limit)`,
+  );
+  // A transaction stays while a code refers to it: the code grant reads the transaction of a
+  // code (redirect URI, PKCE, scope), and deleting it would take the code along by cascade.
+  const purgeTransactions = db.prepare(
+    `DELETE FROM oidc_transactions WHERE rowid IN
+       (SELECT x.rowid FROM oidc_transactions x
+         WHERE x.expire_time <= @now AND NOT EXISTS (SELECT 1 FROM oidc_codes c WHERE c.transaction_id = x.id)
+         ORDER BY x.expire_time LIMIT @limit)`,
+  );
+  const purge = (statement: typeof purgeTokens) => (now: Date, limit: number) => statement.run({ now: now.toISOString(), limit }).changes;
   return {
     insertTransaction: (tx: Omit<OidcTransaction, 'used_time'>) => void insertTx.run(tx),
     getTransaction: (id: string) => getTx.get(id) as OidcTransaction | undefined,
@@ -67,6 +91,12 @@ export function createOidcRepository(db: Db) {
       getToken.get(hash, now.toISOString()) as { identity_id: string; application_id: string; scope: string } | undefined,
     /** A replayed code revokes what the first redemption issued (RFC 6749 §4.1.2). */
     revokeTokensOfCode: (hash: string, now: Date) => revokeByCode.run(now.toISOString(), hash).changes,
+    /** Deletes up to `limit` access tokens expired at `now`, revoked or not; returns how many. */
+    purgeExpiredAccessTokens: purge(purgeTokens),
+    /** Deletes up to `limit` codes expired at `now` that no stored access token refers to; returns how many. */
+    purgeExpiredCodes: purge(purgeCodes),
+    /** Deletes up to `limit` transactions expired at `now` that no stored code refers to; returns how many. */
+    purgeExpiredTransactions: purge(purgeTransactions),
   };
 }
 
