@@ -95,6 +95,21 @@ test('sign out and sign in again; after a revocation in the cloud the next sign-
     await home.expectSignedInAs(username);
   });
 
+  await test.step('the used sign-in request opened again in this tab: says it cannot be used again, before any click', async () => {
+    await home.signOut();
+    const signIn = new SignInPage(page);
+    await signIn.startFromHome();
+    const usedRequest = page.url();
+    await expect(signIn.passkey(username)).toBeChecked();
+    await signIn.signInButton.click();
+    await expect(page).toHaveURL((url) => !url.pathname.startsWith('/bi-authenticate') && !url.pathname.startsWith('/auth/'));
+    // As a reload or Back would: the cloud has used this request, and the page knows it sent it.
+    await page.goto(usedRequest);
+    await expect(signIn.failure('This sign-in request cannot be used again')).toBeVisible({ timeout: 20_000 });
+    await expect(signIn.signInButton).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Start again' })).toHaveAttribute('href', '/auth/login');
+  });
+
   await test.step('revoke the credential in the cloud: the next sign-in says so', async () => {
     const identity = (await cloud.call<{ identities: { id: string }[] }>('GET', `${cloud.realmUrl}/identities?filter=${encodeURIComponent(`username eq "${username}"`)}`)).identities[0]!;
     const credential = (await cloud.listCredentials(identity.id)).credentials[0]!;

@@ -88,6 +88,24 @@ describe('getEmbedded', () => {
     expect(sdk.initialize).toHaveBeenCalledTimes(1);
   });
 
+  it("says the app's own server, not Beyond Identity, when /api/config got no answer; a retry works", async () => {
+    let down = true;
+    stubApi({
+      'GET /api/config': () => {
+        if (down) throw new TypeError('Failed to fetch');
+        return json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' });
+      },
+    });
+    const { getEmbedded } = await freshModule();
+    const { queryClient } = await import('../lib/query-client');
+    queryClient.setQueryDefaults(['app-config'], { retry: false });
+
+    await expect(getEmbedded()).rejects.toMatchObject({ code: 'app_server_unreachable', message: 'The app server could not be reached.' });
+    expect(sdk.initialize).not.toHaveBeenCalled();
+    down = false;
+    await expect(getEmbedded()).resolves.toBe(sdk.fake);
+  });
+
   it("forgets a script that did not load (initialize not called yet), so a retry works", async () => {
     stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     script.load.mockRejectedValueOnce(new Error('Failed to load /assets/bi-embedded-x.js'));

@@ -66,8 +66,10 @@ async function loadAllowedDomains(): Promise<string[]> {
   try {
     return (await queryClient.fetchQuery(appConfigQueries.detail())).allowed_domains;
   } catch (error) {
+    // The app's own server, not Beyond Identity: the page must not send people to check on the
+    // wrong one. Retrying may help (a failure before initialize() is forgotten, see getEmbedded).
     if (error instanceof ApiError && error.isTransient) {
-      throw new PasskeyError('network', 'The app server could not be reached.', { cause: error });
+      throw new PasskeyError('app_server_unreachable', 'The app server could not be reached.', { cause: error });
     }
     throw new PasskeyError('config_failed', 'The passkey settings could not be loaded.', { cause: error });
   }

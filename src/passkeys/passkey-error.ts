@@ -3,7 +3,9 @@
  * - `unsupported_browser`: no IndexedDB or no WebCrypto `crypto.subtle` (see `missing`);
  * - `sdk_load_failed`: the SDK's code did not download, or its WASM core did not start;
  * - `config_failed`: `GET /api/config` (the SDK's allowed domains) failed with a non-transient error;
- * - `network`: a request got no usable answer (offline, cloud down, a 5xx);
+ * - `app_server_unreachable`: `GET /api/config` got no usable answer (the app's own server down,
+ *   offline, a 5xx): the SDK was not started and nothing was sent to Beyond Identity;
+ * - `network`: a request of the SDK to Beyond Identity got no usable answer (offline, cloud down, a 5xx);
  * - `not_a_binding_link`: the SDK does not take the URL as a binding link;
  * - `not_an_authenticate_url`: the URL is not a sign-in request the SDK can read (not the
  *   `/bi-authenticate?request=` shape, or a request JWT that is malformed or badly signed);
@@ -23,6 +25,7 @@ export type PasskeyErrorCode =
   | 'unsupported_browser'
   | 'sdk_load_failed'
   | 'config_failed'
+  | 'app_server_unreachable'
   | 'network'
   | 'not_a_binding_link'
   | 'not_an_authenticate_url'

@@ -50,6 +50,8 @@ const otherTenant = passkey('local-y', 'yuri', 'Yuri Other', 'realm1', 'other-te
 let location: StubbedLocation;
 
 beforeEach(() => {
+  // What the page remembers of the requests it sent lives in sessionStorage (per tab).
+  sessionStorage.clear();
   location = stubLocation(PAGE_URL);
   stubApi({ 'GET /api/config': () => json({ allowed_domains: ['localhost'], sign_in: true, tenant_id: 'ten1', realm_id: 'realm1' }) });
   passkeys.getPasskeys.mockReset().mockResolvedValue([ann]);
@@ -67,7 +69,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const renderSignIn = () => renderRoute(<BiAuthenticateRoute />, { path: '/bi-authenticate', url: new URL(PAGE_URL).pathname + new URL(PAGE_URL).search });
+const renderSignIn = (pageUrl = PAGE_URL) =>
+  renderRoute(<BiAuthenticateRoute />, { path: '/bi-authenticate', url: new URL(pageUrl).pathname + new URL(pageUrl).search });
 const signInButton = () => screen.findByRole('button', { name: 'Sign in' });
 const liveRegion = () => screen.getAllByRole('status').find((element) => element.classList.contains('live--progress'))!;
 
@@ -334,5 +337,133 @@ describe('/bi-authenticate', () => {
     down = false;
     fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await signInButton()).toBeTruthy();
+  });
+
+  describe('a reloaded page whose request this tab already sent', () => {
+    /** Leaves the page and opens the same URL again, as a reload does (sessionStorage stays). */
+    const reload = () => {
+      cleanup();
+      return renderSignIn();
+    };
+
+    it('signed in with it before: says the request cannot be used again before anyone clicks, and offers Start again', async () => {
+      renderSignIn();
+      fireEvent.click(await signInButton());
+      await waitFor(() => expect(location.assign).toHaveBeenCalledWith(REDIRECT));
+
+      reload();
+      const alert = await screen.findByRole('alert');
+      expect(within(alert).getByRole('heading', { name: 'This sign-in request cannot be used again' })).toBeTruthy();
+      expect(alert.textContent).toContain('This browser already sent this sign-in request once');
+      // Whether that earlier sign-in finished is not known here: no claim either way.
+      expect(alert.textContent).not.toContain('You are not signed in');
+      expect(within(alert).getByRole('link', { name: 'Start again' }).getAttribute('href')).toBe('/auth/login');
+      expect(within(alert).queryByRole('button', { name: 'Retry' })).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+      expect(passkeys.authenticate).toHaveBeenCalledTimes(1);
+    });
+
+    it('left while its proof was on the way: the refusal after the reload reads as a used request, not a refused passkey', async () => {
+      passkeys.getPasskeys.mockResolvedValue([ann, bob]);
+      passkeys.authenticate.mockReturnValueOnce(new Promise(() => {}));
+      renderSignIn();
+      await signInButton();
+      fireEvent.click(screen.getByRole('radio', { name: 'Ann Lee (ann)' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+      await waitFor(() => expect(liveRegion().textContent).toBe('Signing in…'));
+
+      // The cloud took that proof; this one, with the same request, is refused.
+      passkeys.authenticate.mockRejectedValueOnce(new PasskeyError('denied', 'x', { cause: new Error('FlattenedError { error_type: PolicyDenied }') }));
+      reload();
+      await signInButton();
+      fireEvent.click(screen.getByRole('radio', { name: 'Ann Lee (ann)' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+      const alert = await screen.findByRole('alert');
+      expect(within(alert).getByRole('heading', { name: 'This sign-in request cannot be used again' })).toBeTruthy();
+      expect(screen.queryByRole('heading', { name: 'This passkey can no longer sign you in' })).toBeNull();
+      expect(within(alert).queryByRole('button', { name: 'Choose another passkey' })).toBeNull();
+      expect(within(alert).queryByRole('button', { name: 'Retry' })).toBeNull();
+      expect(within(alert).getByRole('link', { name: 'Start again' }).getAttribute('href')).toBe('/auth/login');
+      expect(document.activeElement).toBe(alert);
+    });
+
+    it('refused before the reload: a refusal is still the passkey’s (the cloud uses a request only to allow it)', async () => {
+      passkeys.authenticate.mockRejectedValue(new PasskeyError('denied', 'x'));
+      renderSignIn();
+      fireEvent.click(await signInButton());
+      await screen.findByRole('heading', { name: 'This passkey can no longer sign you in' });
+
+      reload();
+      fireEvent.click(await signInButton());
+      const alert = await screen.findByRole('alert');
+      expect(within(alert).getByRole('heading', { name: 'This passkey can no longer sign you in' })).toBeTruthy();
+    });
+
+    it('another request is not affected by what this tab sent for an earlier one', async () => {
+      renderSignIn();
+      fireEvent.click(await signInButton());
+      await waitFor(() => expect(location.assign).toHaveBeenCalledWith(REDIRECT));
+      cleanup();
+
+      const next = 'http://localhost:3000/bi-authenticate?request=eyJhbGciOiJSUzI1NiJ9.eyJ2ZXJiIjoiYXV0aGVudGljYXRlIiwianRpIjoiMiJ9.c2ln';
+      stubLocation(next);
+      renderSignIn(next);
+      expect(await signInButton()).toBeTruthy();
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+  });
+
+  it('refused after the request JWT passed its exp: says the request expired, not that the passkey was refused', async () => {
+    const claims = btoa(JSON.stringify({ verb: 'authenticate', exp: Math.floor(Date.now() / 1000) - 5 })).replace(/=+$/, '');
+    const expiredUrl = `http://localhost:3000/bi-authenticate?request=eyJhbGciOiJSUzI1NiJ9.${claims}.c2ln`;
+    stubLocation(expiredUrl);
+    passkeys.authenticate.mockRejectedValue(new PasskeyError('denied', 'x'));
+    renderSignIn(expiredUrl);
+    fireEvent.click(await signInButton());
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'This sign-in request has expired' })).toBeTruthy();
+    expect(within(alert).getByRole('link', { name: 'Start again' }).getAttribute('href')).toBe('/auth/login');
+  });
+
+  it("Bindery's own server unreachable (the SDK's settings did not load): names it, not Beyond Identity, and Retry reads everything again", async () => {
+    let down = true;
+    const api = stubApi({
+      'GET /api/config': () => {
+        if (down) throw new TypeError('Failed to fetch');
+        return json({ allowed_domains: ['localhost'], sign_in: true, tenant_id: 'ten1', realm_id: 'realm1' });
+      },
+    });
+    // What getEmbedded throws when /api/config got no answer.
+    const unreachable = new PasskeyError('app_server_unreachable', 'The app server could not be reached.');
+    passkeys.getPasskeys.mockRejectedValueOnce(unreachable);
+    passkeys.getAuthenticationContext.mockRejectedValueOnce(unreachable);
+    renderSignIn();
+
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
+    expect(alert.textContent).not.toContain('Beyond Identity');
+    // Starting again goes through that same server: only Retry.
+    expect(within(alert).queryByRole('link', { name: 'Start again' })).toBeNull();
+
+    down = false;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await signInButton()).toBeTruthy();
+    expect(passkeys.getPasskeys).toHaveBeenCalledTimes(2);
+    expect(passkeys.getAuthenticationContext).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(api.calls('GET /api/config').length).toBeGreaterThanOrEqual(2));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it("Bindery's own server unreachable for its settings alone: the same, never “Something went wrong”", async () => {
+    stubApi({
+      'GET /api/config': () => {
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    renderSignIn();
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
+    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy();
   });
 });

@@ -8,7 +8,13 @@ import { passkeyKeys } from '../features/passkeys/api/passkey-keys';
 import { useAuthenticationContext } from '../features/sign-in/api/get-authentication-context';
 import { useSignInWithPasskey, type SignInVariables } from '../features/sign-in/api/sign-in-with-passkey';
 import { passkeysForRealm } from '../features/sign-in/realm-passkeys';
-import { classifyAuthenticateFailure, classifySignInFailure, type SignInFailure } from '../features/sign-in/sign-in-failure';
+import { isRequestExpired, readSentRequest, signInRequestOf } from '../features/sign-in/sent-requests';
+import {
+  classifyAuthenticateFailure,
+  classifySignInFailure,
+  failureOfSentRequest,
+  type SignInFailure,
+} from '../features/sign-in/sign-in-failure';
 import { SignInFailureView, type SignInFailureViewProps } from './bi-authenticate/sign-in-failure-view';
 
 /** The sentence of each step, in the polite live region. */
@@ -19,9 +25,15 @@ export const SIGN_IN_PROGRESS_TEXT = {
   leaving: 'Signed in. Taking you back…',
 } as const;
 
-/** Failures of loading the SDK itself: nothing else on the page can work, so they come first. */
+/**
+ * Failures of loading the SDK itself (its file, its core, or its settings from the app's server):
+ * nothing else on the page can work, so they come first.
+ */
 function isSdkStartFailure(error: unknown): boolean {
-  return error instanceof PasskeyError && ['unsupported_browser', 'sdk_load_failed', 'config_failed'].includes(error.code);
+  return (
+    error instanceof PasskeyError &&
+    ['unsupported_browser', 'sdk_load_failed', 'config_failed', 'app_server_unreachable'].includes(error.code)
+  );
 }
 
 /** How a person is named in the list: "Ann Lee (ann)", or the username alone. */
@@ -52,6 +64,10 @@ function SignInFlow({ url }: { url: string }) {
   const [leaving, setLeaving] = useState(false);
   // Whether a sign-in with this request got no answer: the cloud may have used it all the same.
   const [unansweredBefore, setUnansweredBefore] = useState(false);
+  // The request in the URL, and what this tab remembered of it as the page opened: a reloaded
+  // (or re-opened) page may hold a request it already sent (see sent-requests.ts).
+  const [request] = useState(() => signInRequestOf(url));
+  const [sentEarlier] = useState(() => (request ? readSentRequest(request) : undefined));
   const firstChoice = useRef<HTMLInputElement>(null);
 
   const signIn = useSignInWithPasskey({
@@ -83,8 +99,13 @@ function SignInFlow({ url }: { url: string }) {
   let failure: SignInFailure | null = null;
   let failureProps: Omit<SignInFailureViewProps, 'failure'> = {};
   const sdkStartError = [context.error, passkeys.error].find(isSdkStartFailure);
+  const usedEarlier = failureOfSentRequest(sentEarlier);
   if (!supported) {
     failure = { kind: 'unsupported_browser', missing };
+  } else if (usedEarlier) {
+    // This tab's earlier proof for this request was allowed, so the cloud has used it: say so
+    // before anyone picks a passkey (whatever else may fail, this request cannot sign in).
+    failure = usedEarlier;
   } else if (sdkStartError) {
     failure = classifySignInFailure(sdkStartError);
     // Both reads wait on the one SDK start, so both failed with it: retry both, or the one
@@ -93,8 +114,10 @@ function SignInFlow({ url }: { url: string }) {
       onRetry: () => {
         if (context.isError) void context.refetch();
         if (passkeys.isError) void passkeys.refetch();
+        // The SDK's settings are the app config: when its own read failed too, read it again.
+        if (config.isError) void config.refetch();
       },
-      retrying: context.isFetching || passkeys.isFetching,
+      retrying: context.isFetching || passkeys.isFetching || (config.isError && config.isFetching),
     };
   } else if (context.error instanceof PasskeyError && context.error.code === 'not_an_authenticate_url') {
     failure = { kind: 'not_a_sign_in_request' };
@@ -112,7 +135,11 @@ function SignInFlow({ url }: { url: string }) {
   } else if (signIn.isError) {
     // Only a failure from before the cloud answered keeps a Retry with the same request; the
     // others are `request_used`, which offers a new request instead (see there).
-    failure = classifyAuthenticateFailure(signIn.error, { unansweredBefore });
+    failure = classifyAuthenticateFailure(signIn.error, {
+      unansweredBefore,
+      sentEarlier,
+      requestExpired: isRequestExpired(request),
+    });
     const variables = signIn.variables;
     failureProps = {
       onRetry: variables && failure.kind !== 'request_used' ? () => send(variables) : undefined,
@@ -136,7 +163,7 @@ function SignInFlow({ url }: { url: string }) {
       return;
     }
     // The SDK may hand back a different URL to authenticate with (its documentation says so).
-    send({ url: context.data.authUrl || url, passkeyId: selected });
+    send({ url: context.data.authUrl || url, passkeyId: selected, request });
   };
 
   // What the polite live region says. It stays mounted so that every change is announced.

@@ -89,8 +89,10 @@ export function classifyBindFailure(sdkError: unknown, after: PreviewOutcome): B
     return { kind: 'cloud_unreachable' };
   }
 
-  if (sdkError instanceof PasskeyError && (sdkError.code === 'network' || sdkError.code === 'config_failed')) {
-    return sdkError.code === 'network'
+  // `app_server_unreachable` reads as before on /bind; the preview above, from the same server,
+  // has usually named it already.
+  if (sdkError instanceof PasskeyError && (sdkError.code === 'network' || sdkError.code === 'app_server_unreachable' || sdkError.code === 'config_failed')) {
+    return sdkError.code !== 'config_failed'
       ? { kind: 'cloud_unreachable' }
       : { kind: 'sdk_failed', detail: sdkError.detail, needsReload: false };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/api-error';
 import { PasskeyError } from '../../../passkeys/passkey-error';
-import { classifyAuthenticateFailure, classifySignInFailure } from './sign-in-failure';
+import { classifyAuthenticateFailure, classifySignInFailure, failureOfSentRequest } from './sign-in-failure';
 
 describe('classifySignInFailure', () => {
   it.each([
@@ -10,6 +10,7 @@ describe('classifySignInFailure', () => {
     ['passkey_not_found', 'no_passkey'],
     ['denied', 'denied'],
     ['network', 'cloud_unreachable'],
+    ['app_server_unreachable', 'server_unreachable'],
   ] as const)('maps %s to %s', (code, kind) => {
     expect(classifySignInFailure(new PasskeyError(code, 'x'))).toEqual({ kind });
   });
@@ -35,10 +36,18 @@ describe('classifySignInFailure', () => {
   });
 
   it("words the app server's failures as the server's, never as Beyond Identity's", () => {
-    expect(classifySignInFailure(new ApiError('network', 'The server could not be reached.'))).toEqual({
+    expect(classifySignInFailure(new ApiError('internal_error', 'Something went wrong on our side.', { status: 500 }))).toEqual({
       kind: 'server_error',
-      message: 'The server could not be reached.',
+      message: 'Something went wrong on our side.',
     });
+  });
+
+  it("names the app's server when it did not answer at all: its config read, or the SDK start that needs it", () => {
+    expect(classifySignInFailure(new ApiError('network', 'The server could not be reached.'))).toEqual({ kind: 'server_unreachable' });
+    const sdkStart = new PasskeyError('app_server_unreachable', 'The app server could not be reached.', {
+      cause: new ApiError('network', 'The server could not be reached.'),
+    });
+    expect(classifySignInFailure(sdkStart)).toEqual({ kind: 'server_unreachable' });
   });
 
   it('redacts a request JWT from anything unexpected', () => {
@@ -59,6 +68,7 @@ describe('classifyAuthenticateFailure', () => {
     ['the SDK did not start', new PasskeyError('sdk_load_failed', 'x', { cause: new Error('wasm') }), { kind: 'sdk_failed', detail: 'Error: wasm', needsReload: true }],
     ['an expired request', new PasskeyError('request_expired', 'x'), { kind: 'expired' }],
     ['an unknown passkey', new PasskeyError('passkey_not_found', 'x'), { kind: 'no_passkey' }],
+    ["the app's server unreachable (the SDK did not start)", new PasskeyError('app_server_unreachable', 'x'), { kind: 'server_unreachable' }],
     ['a refusal of the first attempt', new PasskeyError('denied', 'x'), { kind: 'denied' }],
   ] as const)('before the cloud used the request (%s): keeps its own next step', (_, error, failure) => {
     expect(classifyAuthenticateFailure(error, first)).toEqual(failure);
@@ -81,5 +91,44 @@ describe('classifyAuthenticateFailure', () => {
     });
     // Still no answer: Retry stays.
     expect(classifyAuthenticateFailure(new PasskeyError('network', 'x'), { unansweredBefore: true })).toEqual({ kind: 'cloud_unreachable' });
+  });
+
+  describe('a refusal, worded from what the page knows of the request', () => {
+    const denied = new PasskeyError('denied', 'x', { cause: new Error('FlattenedError { error_type: PolicyDenied, associated_data: None }') });
+    const detail = 'Error: FlattenedError { error_type: PolicyDenied, associated_data: None }';
+
+    it.each(['sent', 'allowed'] as const)(
+      'this tab sent a proof for the request before the page was reloaded (%s): request_used, not the passkey',
+      (sentEarlier) => {
+        expect(classifyAuthenticateFailure(denied, { unansweredBefore: false, sentEarlier })).toEqual({
+          kind: 'request_used',
+          detail,
+          sentEarlier: true,
+        });
+      },
+    );
+
+    it('the request JWT is past its exp (the cloud transaction lasts as long): expired, whatever else is known', () => {
+      expect(classifyAuthenticateFailure(denied, { unansweredBefore: false, requestExpired: true })).toEqual({ kind: 'expired' });
+      expect(classifyAuthenticateFailure(denied, { unansweredBefore: true, sentEarlier: 'sent', requestExpired: true })).toEqual({ kind: 'expired' });
+    });
+
+    it('nothing sent before and not expired: the passkey was refused', () => {
+      expect(classifyAuthenticateFailure(denied, { unansweredBefore: false, sentEarlier: undefined, requestExpired: false })).toEqual({ kind: 'denied' });
+    });
+
+    it('only a refusal reads the earlier proof: other failures keep their own next step', () => {
+      const earlier = { unansweredBefore: false, sentEarlier: 'sent', requestExpired: false } as const;
+      expect(classifyAuthenticateFailure(new PasskeyError('network', 'x'), earlier)).toEqual({ kind: 'cloud_unreachable' });
+      expect(classifyAuthenticateFailure(new PasskeyError('passkey_not_found', 'x'), earlier)).toEqual({ kind: 'no_passkey' });
+    });
+  });
+});
+
+describe('failureOfSentRequest', () => {
+  it('a request this tab already signed in with is used before anyone clicks; one only sent may still work', () => {
+    expect(failureOfSentRequest('allowed')).toEqual({ kind: 'request_used', detail: undefined, sentEarlier: true });
+    expect(failureOfSentRequest('sent')).toBeUndefined();
+    expect(failureOfSentRequest(undefined)).toBeUndefined();
   });
 });

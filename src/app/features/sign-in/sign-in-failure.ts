@@ -1,5 +1,6 @@
 import { ApiError } from '../../../lib/api-error';
 import { PasskeyError, redactTokens, type MissingCapability } from '../../../passkeys/passkey-error';
+import type { SentRequestState } from './sent-requests';
 
 /**
  * Every way /bi-authenticate can end without signing in; each has its own sentence and next step:
@@ -10,8 +11,11 @@ import { PasskeyError, redactTokens, type MissingCapability } from '../../../pas
  * - `denied`: the cloud refused the passkey (revoked, identity suspended or deleted, request
  *   already used); email a link to bind a new passkey;
  * - `request_used`: `authenticate` failed after the request may have reached the cloud, which
- *   takes each request once: sending it again can only be refused; Start again (`/auth/login`);
+ *   takes each request once: sending it again can only be refused; Start again (`/auth/login`).
+ *   `sentEarlier`: this tab already sent a proof for it before the page was reloaded (or left);
  * - `cloud_unreachable`: Beyond Identity did not answer; Retry;
+ * - `server_unreachable`: the app's own server did not answer (`GET /api/config`, which the SDK
+ *   needs to start): nothing went to Beyond Identity; Retry;
  * - `unsupported_browser`: no IndexedDB or no WebCrypto;
  * - `sdk_failed`: the SDK failed otherwise while reading (or did not start: `needsReload`); Retry, details;
  * - `server_error`: the app server did not give the sign-in settings; Retry.
@@ -21,8 +25,9 @@ export type SignInFailure =
   | { kind: 'expired' }
   | { kind: 'no_passkey' }
   | { kind: 'denied' }
-  | { kind: 'request_used'; detail: string | undefined }
+  | { kind: 'request_used'; detail: string | undefined; sentEarlier?: true }
   | { kind: 'cloud_unreachable' }
+  | { kind: 'server_unreachable' }
   | { kind: 'unsupported_browser'; missing: readonly MissingCapability[] }
   | { kind: 'sdk_failed'; detail: string | undefined; needsReload: boolean }
   | { kind: 'server_error'; message: string };
@@ -51,23 +56,36 @@ export function classifySignInFailure(error: unknown): SignInFailure {
         return { kind: 'denied' };
       case 'network':
         return { kind: 'cloud_unreachable' };
+      case 'app_server_unreachable':
+        return { kind: 'server_unreachable' };
       default:
         return { kind: 'sdk_failed', detail: error.detail ?? error.message, needsReload: error.needsReload };
     }
   }
-  // The app server's own answers (`/api/config`): its sentence, not "Beyond Identity".
-  if (error instanceof ApiError) return { kind: 'server_error', message: error.message };
+  // The app server's own answers (`/api/config`): its sentence, not "Beyond Identity"; no answer
+  // at all names the app's server too.
+  if (error instanceof ApiError) {
+    return error.code === 'network' ? { kind: 'server_unreachable' } : { kind: 'server_error', message: error.message };
+  }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { kind: 'sdk_failed', detail: redactTokens(detail), needsReload: false };
 }
 
-/** What the page knows of earlier `authenticate` calls with the same sign-in request. */
+/** What the page knows of the sign-in request and of earlier `authenticate` calls with it. */
 export interface AuthenticateAttempts {
   /**
-   * An earlier call got no answer (a network failure): the request may still have reached the
-   * cloud and been used there, the answer lost on the way back.
+   * An earlier call on this page got no answer (a network failure): the request may still have
+   * reached the cloud and been used there, the answer lost on the way back.
    */
   unansweredBefore: boolean;
+  /**
+   * What this tab remembered of the request when the page opened (see sent-requests.ts): a proof
+   * was sent for it before the page was reloaded or left (`sent`), or the cloud allowed one
+   * (`allowed`, so it has used the request).
+   */
+  sentEarlier?: SentRequestState | undefined;
+  /** The request JWT's `exp` has passed (by this browser's clock). */
+  requestExpired?: boolean | undefined;
 }
 
 /**
@@ -88,6 +106,14 @@ export interface AuthenticateAttempts {
  * next step is a new request. So is a refusal after an unanswered attempt: the cloud may have
  * used the request for the lost answer, so "this passkey can no longer sign you in" would not
  * be known to be true (a new request tells).
+ *
+ * The cloud's refusal does not say why, so the page words it from what it knows, surest first:
+ * - the request JWT is past its `exp`: the cloud's transaction has the same lifetime, so `expired`;
+ * - an unanswered attempt on this page: `request_used`, as above;
+ * - this tab sent a proof for this request before the page was reloaded (a reloaded or restored
+ *   `/bi-authenticate?request=…`): `request_used` with `sentEarlier`, since the cloud refuses a
+ *   used request exactly as it refuses a revoked passkey;
+ * - otherwise the passkey was refused: `denied`.
  */
 export function classifyAuthenticateFailure(error: unknown, attempts: AuthenticateAttempts): SignInFailure {
   const failure = classifySignInFailure(error);
@@ -95,7 +121,10 @@ export function classifyAuthenticateFailure(error: unknown, attempts: Authentica
   const detail = failure.kind === 'sdk_failed' ? failure.detail : error instanceof PasskeyError ? error.detail : undefined;
   switch (failure.kind) {
     case 'denied':
-      return attempts.unansweredBefore ? { kind: 'request_used', detail } : failure;
+      if (attempts.requestExpired) return { kind: 'expired' };
+      if (attempts.unansweredBefore) return { kind: 'request_used', detail };
+      if (attempts.sentEarlier) return { kind: 'request_used', detail, sentEarlier: true };
+      return failure;
     case 'cloud_unreachable':
       // A status means the cloud did answer (a 5xx), maybe after it used the request.
       return error instanceof PasskeyError && error.httpStatus !== undefined ? { kind: 'request_used', detail } : failure;
@@ -109,4 +138,13 @@ export function classifyAuthenticateFailure(error: unknown, attempts: Authentica
 /** The SDK did not start (see `getEmbedded`): `authenticate` failed before it sent anything. */
 function isSdkStartError(error: unknown): boolean {
   return error instanceof PasskeyError && (error.code === 'sdk_load_failed' || error.code === 'config_failed');
+}
+
+/**
+ * What a page opened on a sign-in request knows before anyone clicks: the request is used when
+ * this tab's earlier proof for it was allowed (the cloud takes a request once), so sending it
+ * again could only be refused. `undefined` when the request may still be usable.
+ */
+export function failureOfSentRequest(sentEarlier: SentRequestState | undefined): SignInFailure | undefined {
+  return sentEarlier === 'allowed' ? { kind: 'request_used', detail: undefined, sentEarlier: true } : undefined;
 }

@@ -91,8 +91,11 @@ export function SignInFailureView({ failure, onRetry, retrying, onChooseAnother 
       // No Retry: the cloud takes a request once, so sending this one again could only be
       // refused (and would read as a refused passkey). A new request is the way on.
       title = 'This sign-in request cannot be used again';
-      body =
-        'Signing in did not finish, and this request may already have been used up: each sign-in request works only once. You are not signed in. Start again to get a new one.';
+      // After a reload nothing says whether the earlier proof signed the person in, so the
+      // sentence does not claim either.
+      body = failure.sentEarlier
+        ? 'This browser already sent this sign-in request once, and each sign-in request works only once. Start again to get a new one.'
+        : 'Signing in did not finish, and this request may already have been used up: each sign-in request works only once. You are not signed in. Start again to get a new one.';
       actions = (
         <>
           <StartAgain />
@@ -109,6 +112,13 @@ export function SignInFailureView({ failure, onRetry, retrying, onChooseAnother 
           <StartAgain secondary />
         </>
       );
+      break;
+    case 'server_unreachable':
+      // The app's own server, not Beyond Identity: the SDK could not get its settings, so nothing
+      // was sent to Beyond Identity. No "Start again": that is the same server.
+      title = 'Bindery’s server could not be reached';
+      body = 'You are not signed in yet. Check your internet connection, then try again in a moment.';
+      actions = <RetryButton onRetry={onRetry} retrying={retrying} />;
       break;
     case 'unsupported_browser':
       title = 'This browser cannot store passkeys';
