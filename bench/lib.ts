@@ -120,7 +120,7 @@ export function pool(url: string, connections: number): Pool {
 
 export async function jsonRequest(
   client: Pool,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   urlPath: string,
   headers: Record<string, string>,
   body?: unknown,

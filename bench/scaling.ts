@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- benchmark result shapes are loose JSON */
 /**
  * Scaling: the same API figures with 0 (reference), 10k and 100k identities and
- * binding jobs in the database. A fresh DATA_DIR is made once by starting and
+ * binding jobs (a quarter of them bound, with a credential) in the database. A fresh DATA_DIR is made once by starting and
  * stopping the real system; each size gets a copy, seeded directly with
  * better-sqlite3 in one transaction. All three systems then run at once (each its
  * own process group via startSystem), and every figure is measured on each size
@@ -31,32 +31,46 @@ const PLANS: Record<string, string> = {
   'jobs realm filter state=LINK_SENT page': `${JOB_SELECT} WHERE realm_id = ? AND (state = ? AND expire_time > @now) AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
   'jobs realm filter state=LINK_SENT count': `SELECT count(*) FROM binding_jobs WHERE realm_id = ? AND (state = ? AND expire_time > @now)`,
   'job of a binding link': `${JOB_SELECT} WHERE id = ?`,
+  // What deleting an identity makes SQLite look up for its foreign keys (cascade, or the check
+  // that no job still names a deleted credential): each must be an index search, not a scan.
+  'delete identity: its binding jobs': `SELECT 1 FROM binding_jobs WHERE identity_id = ?`,
+  'delete identity: its credentials': `SELECT 1 FROM credentials WHERE identity_id = ?`,
+  'delete identity: jobs naming its credential': `SELECT 1 FROM binding_jobs WHERE credential_id = ?`,
 };
 
-function seed(dataDir: string, n: number): void {
+/** Seeds `n` identities with one job each; returns the identities' ids. */
+function seed(dataDir: string, n: number): string[] {
   const tenant = JSON.parse(readFileSync(path.join(dataDir, 'dev-tenant.json'), 'utf8'));
   const db = new Database(path.join(dataDir, 'cloud.sqlite'));
   const identity = db.prepare(`INSERT INTO identities (id, tenant_id, realm_id, display_name, status, traits_json, username, username_key, email, create_time, update_time)
     VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`);
-  const job = db.prepare(`INSERT INTO binding_jobs (id, tenant_id, realm_id, identity_id, delivery_method, state, authenticator_config_id, token_hash, expire_time, create_time, update_time)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const job = db.prepare(`INSERT INTO binding_jobs (id, tenant_id, realm_id, identity_id, delivery_method, state, credential_id, authenticator_config_id, token_hash, expire_time, create_time, update_time)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const credential = db.prepare(`INSERT INTO credentials (id, tenant_id, realm_id, identity_id, state, csr_type, jwk_json, jwk_thumbprint, create_time, update_time)
+    VALUES (?, ?, ?, ?, 'ACTIVE', 'JWT', '{}', ?, ?, ?)`);
+  const ids: string[] = [];
   const now = new Date().toISOString();
   const expire = new Date(Date.now() + 7 * 86_400_000).toISOString();
   const states = ['LINK_SENT', 'LINK_SENT', 'LINK_OPENED', 'REVOKED', 'FAILED_TO_SEND'];
+  const bound = (i: number) => i % 4 === 3;
   // Job ids as the cloud makes them (time-ordered), one millisecond apart so none repeats.
   const start = Date.now() - n;
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const id = newId();
+      ids.push(id);
       const username = `seed${i}`;
       identity.run(id, tenant.tenant_id, tenant.realm_id, `Seed ${i}`, JSON.stringify({ type: 'traits_v0', username, primary_email_address: `${username}@example.com` }),
         username, username, `${username}@example.com`, now, now);
-      job.run(newTimeOrderedId(start + i), tenant.tenant_id, tenant.realm_id, id, i % 2 ? 'EMAIL' : 'RETURN', states[i % states.length], tenant.app.authenticator_config_id,
-        hashSecret(newSecret(48)), expire, now, now);
+      const credentialId = bound(i) ? newId() : null;
+      if (credentialId) credential.run(credentialId, tenant.tenant_id, tenant.realm_id, id, newSecret(32), now, now);
+      job.run(newTimeOrderedId(start + i), tenant.tenant_id, tenant.realm_id, id, i % 2 ? 'EMAIL' : 'RETURN', credentialId ? 'COMPLETE' : states[i % states.length],
+        credentialId, tenant.app.authenticator_config_id, hashSecret(newSecret(48)), expire, now, now);
     }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
+  return ids;
 }
 
 function queryPlans(dataDir: string): Record<string, string[]> {
@@ -72,6 +86,20 @@ function queryPlans(dataDir: string): Record<string, string[]> {
   }
   db.close();
   return out;
+}
+
+/** Deletes each identity in turn (with its credential and job), one request at a time. */
+async function deleteLatency(system: RunningSystem, paths: string[]): Promise<ReturnType<typeof latencyStats>> {
+  const api = managementApi(system, 1);
+  const latencies: number[] = [];
+  for (const p of paths) {
+    const t0 = performance.now();
+    const r = await jsonRequest(api.client, 'DELETE', p, api.auth);
+    latencies.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`DELETE ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  await api.close();
+  return latencyStats(latencies);
 }
 
 async function getLatency(system: RunningSystem, paths: string[]): Promise<ReturnType<typeof latencyStats>> {
@@ -90,17 +118,17 @@ async function getLatency(system: RunningSystem, paths: string[]): Promise<Retur
 export async function main(): Promise<Record<string, unknown>> {
   const template = await startBindery();
   await template.stop();
-  const systems: { size: number; system: RunningSystem }[] = [];
+  const systems: { size: number; system: RunningSystem; seeded: string[] }[] = [];
   try {
     const plans: Record<number, Record<string, string[]>> = {};
     for (const size of SIZES) {
       const dir = tempDir(`bindery-scale-${size}-`);
       cpSync(template.dataDir, dir, { recursive: true });
       const t0 = performance.now();
-      seed(dir, size);
+      const seeded = seed(dir, size);
       console.log(`[scale] seeded ${size} identities + ${size} jobs in ${Math.round(performance.now() - t0)} ms`);
       plans[size] = queryPlans(dir);
-      systems.push({ size, system: await startBindery({ dataDir: dir }) });
+      systems.push({ size, seeded, system: await startBindery({ dataDir: dir }) });
     }
     console.log(`[scale] EXPLAIN QUERY PLAN at ${SIZES.at(-1)} rows:`);
     for (const [name, lines] of Object.entries(plans[SIZES.at(-1)!]!)) console.log(`  ${name}:\n    ${lines.join('\n    ')}`);
@@ -122,6 +150,22 @@ export async function main(): Promise<Record<string, unknown>> {
       figures[size]!.list_identities_page = await getLatency(system, Array.from({ length: n }, () => `${realm}/identities?page_size=50`));
       figures[size]!.filter_identities_username = await getLatency(system, Array.from({ length: n }, (_, i) => `${realm}/identities?filter=${encodeURIComponent(`username eq "${user(i)}"`)}`));
       figures[size]!.list_jobs_realm_state = await getLatency(system, Array.from({ length: n }, () => `${realm}/identities/-/credential-binding-jobs?page_size=50&filter=${encodeURIComponent('state eq "LINK_SENT"')}`));
+    }
+    // Deleting identities that hold a bound credential (each takes its credential and job along),
+    // 100 sequential DELETEs each; on the empty database, identities made here the same way.
+    for (const { size, system, seeded } of systems) {
+      const t = system.tenant();
+      const realm = `/v1/tenants/${t.tenant_id}/realms/${t.realm_id}`;
+      let victims = seeded.filter((_, i) => i % 4 === 3).slice(0, 100);
+      if (victims.length < 100) {
+        const api = managementApi(system);
+        victims = [];
+        await forEachConcurrent(100, 8, async (i) => {
+          victims[i] = await api.createIdentity(`gone${i}`);
+        });
+        await api.close();
+      }
+      figures[size]!.delete_identity = await deleteLatency(system, victims.map((id) => `${realm}/identities/${id}`));
     }
     // Bind ceremonies, 16 clients, 300 each.
     for (const { size, system } of systems) {
@@ -148,14 +192,16 @@ export async function main(): Promise<Record<string, unknown>> {
         list_identities_p99: round(f.list_identities_page.p99_ms / base.list_identities_page.p99_ms, 2),
         filter_username_p99: round(f.filter_identities_username.p99_ms / base.filter_identities_username.p99_ms, 2),
         list_jobs_state_p99: round(f.list_jobs_realm_state.p99_ms / base.list_jobs_realm_state.p99_ms, 2),
+        delete_identity_p99: round(f.delete_identity.p99_ms / base.delete_identity.p99_ms, 2),
         bind_rate: round(f.bind_16_clients.ceremonies_per_s / base.bind_16_clients.ceremonies_per_s, 3),
       };
       console.log(
         `[scale] ${String(size).padStart(6)} rows: jobs ${f.job_creation.req_per_s}/s p99 ${f.job_creation.p99_ms} ms | list ids p50 ${f.list_identities_page.p50_ms} p99 ${f.list_identities_page.p99_ms} | ` +
-          `filter username p99 ${f.filter_identities_username.p99_ms} | list jobs by state p99 ${f.list_jobs_realm_state.p99_ms} | bind@16 ${f.bind_16_clients.ceremonies_per_s}/s p99 ${f.bind_16_clients.p99_ms} ms`,
+          `filter username p99 ${f.filter_identities_username.p99_ms} | list jobs by state p99 ${f.list_jobs_realm_state.p99_ms} | ` +
+          `delete identity p50 ${f.delete_identity.p50_ms} p99 ${f.delete_identity.p99_ms} | bind@16 ${f.bind_16_clients.ceremonies_per_s}/s p99 ${f.bind_16_clients.p99_ms} ms`,
       );
     }
-    const scans = Object.entries(plans[SIZES.at(-1)!]!).filter(([, lines]) => lines.some((l) => /^SCAN (i|identities|binding_jobs)\b(?!.*USING)/.test(l)));
+    const scans = Object.entries(plans[SIZES.at(-1)!]!).filter(([, lines]) => lines.some((l) => /^SCAN (i|identities|binding_jobs|credentials)\b(?!.*USING)/.test(l)));
     const result = {
       setup: 'one fresh DATA_DIR copied per size and seeded with N identities + N binding jobs (one transaction); three real systems (startSystem) running at once, each figure measured size after size in the same run; ratios are to the 0-row database',
       figures,

@@ -56,7 +56,7 @@ describe('migration 9: binding jobs without the token hash index', () => {
 
     const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'binding_jobs' ORDER BY name`).all() as { name: string; sql: string | null }[];
     expect(indexes.map((i) => i.name)).toEqual([
-      'binding_jobs_by_batch', 'binding_jobs_by_identity', 'binding_jobs_by_realm', 'binding_jobs_by_realm_state', 'sqlite_autoindex_binding_jobs_1',
+      'binding_jobs_by_batch', 'binding_jobs_by_credential', 'binding_jobs_by_identity', 'binding_jobs_by_realm', 'binding_jobs_by_realm_state', 'sqlite_autoindex_binding_jobs_1',
     ]);
     const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM binding_jobs WHERE token_hash = ?`).all('x') as { detail: string }[];
     expect(plan.map((p) => p.detail)).toEqual(['SCAN binding_jobs']);

@@ -82,7 +82,7 @@ describe('query plan of the enrollment status', () => {
       .all({ now: '2026-01-01T00:00:00Z', realm: 'r', after: 0 }) as { detail: string }[]).map((row) => row.detail);
     const jobReads = detail.filter((line) => /SEARCH j /.test(line));
     expect(jobReads).toHaveLength(2);
-    for (const line of jobReads) expect(line).toContain('INDEX binding_jobs_by_identity (realm_id=? AND identity_id=?)');
+    for (const line of jobReads) expect(line).toContain('INDEX binding_jobs_by_identity (identity_id=? AND realm_id=?)');
   });
 });
 
