@@ -15,7 +15,7 @@ export const deleteAuthenticatorConfig = defineOperation({
       if (deps.repos.authenticatorConfigs.isUsedByApplication(id)) {
         throw conflict('authenticator config is used by an application', { type: 'AuthenticatorConfig', id });
       }
-      deps.repos.authenticatorConfigs.remove(id);
+      deps.repos.authenticatorConfigs.remove(config, now);
       deps.repos.audit.record(
         { tenant_id: config.tenant_id, realm_id: config.realm_id, actor: principal.actor, action: 'authenticator_config.delete', resource_type: 'AuthenticatorConfig', resource_id: id },
         now,

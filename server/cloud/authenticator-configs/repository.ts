@@ -39,6 +39,16 @@ export function createAuthenticatorConfigRepository(db: Db) {
     `UPDATE authenticator_configs SET display_name = @display_name, config_json = @config_json, update_time = @now WHERE id = @id`,
   );
   const remove = db.prepare(`DELETE FROM authenticator_configs WHERE id = ?`);
+  const tombstone = db.prepare(
+    `INSERT INTO deleted_authenticator_configs (id, realm_id, trusted_origins_json, delete_time) VALUES (@id, @realm_id, @origins, @now)`,
+  );
+  // The live config's, else the deleted one's (migration 14).
+  const origins = db.prepare(
+    `SELECT json_extract(config_json, '$.trusted_origins') FROM authenticator_configs WHERE id = @id AND realm_id = @realm_id
+     UNION ALL
+     SELECT trusted_origins_json FROM deleted_authenticator_configs WHERE id = @id AND realm_id = @realm_id
+     LIMIT 1`,
+  ).pluck();
   const inUse = db.prepare(`SELECT EXISTS (SELECT 1 FROM applications WHERE authenticator_config_id = ?)`).pluck();
   const prepared = statementCache(db);
   return {
@@ -61,7 +71,16 @@ export function createAuthenticatorConfigRepository(db: Db) {
         now: now.toISOString(),
       });
     },
-    remove: (id: string) => void remove.run(id),
+    /** Deletes the config, keeping its trusted origins for the CORS of links issued under it. */
+    remove(config: AuthenticatorConfig, now: Date): void {
+      tombstone.run({ id: config.id, realm_id: config.realm_id, origins: JSON.stringify(config.config.trusted_origins), now: now.toISOString() });
+      remove.run(config.id);
+    },
+    /** The trusted origins of a config, live or deleted; none for an unknown one. */
+    trustedOrigins(realmId: string, id: string): string[] {
+      const json = origins.get({ id, realm_id: realmId }) as string | undefined;
+      return json ? (JSON.parse(json) as string[]) : [];
+    },
     isUsedByApplication: (id: string) => inUse.get(id) === 1,
     /** One page of the realm's configs matching every term (`terms` from `AUTHENTICATOR_CONFIG_FILTERS`). */
     list(realmId: string, req: PageRequest, terms: readonly FilterTerm[] = []): PageOf<AuthenticatorConfig> {

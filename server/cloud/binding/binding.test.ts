@@ -243,6 +243,29 @@ describe('authenticator protocol', () => {
     expect(refused.status).toBe(404);
     expect(refused.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
   });
+
+  it('still grants CORS to a deleted authenticator config’s trusted origins, so the page reads the revocation', async () => {
+    const other = 'http://localhost:5174';
+    const config = await t.post(`${t.realmPath()}/authenticator-configs`, {
+      authenticator_config: { config: { type: 'embedded', invoke_url: other, trusted_origins: [other] } },
+    });
+    const { jobPath, token } = await returnJob('ann', { authenticator_config_id: config.body.id });
+    expect((await t.del(`${t.realmPath()}/authenticator-configs/${config.body.id}`)).status).toBe(200);
+    expect((await t.get(`${t.realmPath()}/authenticator-configs/${config.body.id}`)).status).toBe(404);
+
+    const preflight = await t.request('OPTIONS', `${jobPath}:getInfo`, {
+      token: null,
+      headers: { origin: other, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(other);
+    const info = await t.post(`${jobPath}:getInfo`, undefined, { token: null, headers: { authorization: `Bearer ${token}`, origin: other } });
+    expect(info.status).toBe(403);
+    expect(info.body).toMatchObject({ code: 'forbidden' });
+    expect(info.headers.get('access-control-allow-origin')).toBe(other);
+    // Only the deleted config's own origins: the default config's are not lent to its links.
+    const foreign = await t.post(`${jobPath}:getInfo`, undefined, { token: null, headers: { authorization: `Bearer ${token}`, origin: APP_ORIGIN } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
 });
 
 describe('links that can no longer be used', () => {
@@ -286,7 +309,7 @@ describe('links that can no longer be used', () => {
     const job = await returnJob('ann', { authenticator_config_id: config.body.id });
     expect((await t.post(`${job.jobPath}:getInfo`, undefined, auth(job.token))).body.authenticator_config.config).toMatchObject({ invoke_url: APP_ORIGIN });
     // Removed under its pending job, as a deletion did before DeleteAuthenticatorConfig revoked such jobs.
-    t.cloud.deps.repos.authenticatorConfigs.remove(config.body.id);
+    t.cloud.deps.db.prepare('DELETE FROM authenticator_configs WHERE id = ?').run(config.body.id);
     const info = await refusals(job);
     expect(info.status).toBe(403);
     expect(info.body).toEqual({

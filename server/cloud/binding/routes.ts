@@ -39,11 +39,11 @@ export function mountBindingProtocol(app: Hono<CloudEnv>, deps: CloudDeps): void
 
 /**
  * The trusted origins of the job named in the path, for requests whose token
- * does not open it (a preflight, a wrong or missing token): the browser must
- * still be able to read the refusal.
+ * does not open it (a preflight, a wrong or missing token) or whose config was
+ * deleted: the browser must still be able to read the refusal.
  */
 function trustedOrigins(deps: CloudDeps, params: Record<string, string>): string[] {
   const job = params.realm_id && params.job_id ? deps.repos.bindingJobs.get(params.realm_id, params.job_id, deps.clock()) : undefined;
   if (!job || job.tenant_id !== params.tenant_id || job.identity_id !== params.identity_id) return [];
-  return deps.repos.authenticatorConfigs.get(job.realm_id, job.authenticator_config_id)?.config?.trusted_origins ?? [];
+  return deps.repos.authenticatorConfigs.trustedOrigins(job.realm_id, job.authenticator_config_id);
 }

@@ -434,6 +434,21 @@ export const migrations: readonly string[] = [
   CREATE INDEX oidc_transactions_by_application ON oidc_transactions(application_id);
   CREATE INDEX admins_by_tenant ON admins(tenant_id);
   `,
+  /* 14: a deleted authenticator config's trusted origins, for its links' CORS */ `
+  -- Deleting an authenticator config revokes its pending jobs, but their
+  -- links live on in inboxes and apps. The browser can read the cloud's
+  -- refusal of such a link (":getInfo", ":bind") only with CORS, which is
+  -- granted to the config's trusted_origins: kept here after the config is
+  -- gone, the page that presents the link still learns it was revoked instead
+  -- of a network error. One row per deleted config; the realm takes them along.
+  CREATE TABLE deleted_authenticator_configs (
+    id TEXT PRIMARY KEY,
+    realm_id TEXT NOT NULL REFERENCES realms(id) ON DELETE CASCADE,
+    trusted_origins_json TEXT NOT NULL,
+    delete_time TEXT NOT NULL
+  );
+  CREATE INDEX deleted_authenticator_configs_by_realm ON deleted_authenticator_configs(realm_id);
+  `,
 ];
 
 /**

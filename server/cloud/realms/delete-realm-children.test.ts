@@ -32,4 +32,18 @@ describe('DeleteRealm and batch jobs', () => {
     t.db.prepare('DELETE FROM batch_jobs WHERE realm_id = ?').run(realmId);
     expect((await t.del(`${realmsPath()}/${realmId}`)).status).toBe(200);
   });
+
+  it('deletes a realm whose only trace of an authenticator config is its deletion, and the record with it', async () => {
+    const realmId = (await t.post(realmsPath(), { realm: { display_name: 'Emptied' } })).body.id as string;
+    // Realm-level operations need a token of that realm: the repository does what DeleteAuthenticatorConfig does.
+    const { authenticatorConfigs } = t.cloud.deps.repos;
+    const config = { id: '00112233445566ff', tenant_id: t.tenant.tenant_id, realm_id: realmId, config: { type: 'hosted_web' as const, trusted_origins: ['http://localhost:5173'], authentication_methods: [] } };
+    authenticatorConfigs.insert(config, new Date());
+    t.cloud.deps.db.transaction(() => authenticatorConfigs.remove(config, new Date()))();
+    const kept = () => t.db.prepare('SELECT count(*) FROM deleted_authenticator_configs WHERE realm_id = ?').pluck().get(realmId);
+    expect(kept()).toBe(1);
+
+    expect((await t.del(`${realmsPath()}/${realmId}`)).status).toBe(200);
+    expect(kept()).toBe(0);
+  });
 });
