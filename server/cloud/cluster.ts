@@ -81,7 +81,18 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
     await Promise.all(Array.from({ length: options.count }, fork));
   } catch (error) {
     stopping = true;
-    for (const worker of workers) worker.kill('SIGKILL');
+    // Waited for, not only signalled: a worker that outlived the failed start would hold the
+    // database open and, once up, serve the port with nothing left to stop it.
+    await Promise.all(
+      [...workers].map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            worker.once('exit', () => resolve());
+            worker.kill('SIGKILL');
+          }),
+      ),
+    );
     throw error;
   }
   return {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { listenLoopback } from '../lib/listen';
 import type { Logger } from '../lib/logger';
+import { undoOnFailure } from '../lib/undo-on-failure';
 import { buildCloud } from './app';
 import type { CloudRuntimeConfig } from './config';
 import { startCloudWorkers } from './cluster';
@@ -31,91 +32,109 @@ export interface StartCloudOptions {
  * Starts the local cloud: database, HTTP listener on loopback, dev tenant,
  * mail (the built-in SMTP capture when SMTP_URL is unset), the mail worker and
  * the purge of expired sign-in rows. `stop()` undoes all of it in order,
- * letting in-flight emails finish.
+ * letting in-flight emails finish. A step that fails (a port already taken, a
+ * cluster worker that does not come up) first undoes the steps before it,
+ * newest first, then rejects with its own error.
  */
 export async function startCloud(config: CloudRuntimeConfig, log: Logger, options: StartCloudOptions = {}) {
-  const db = openDb(config.dbFile);
-  const checkpointer = config.dbFile === ':memory:' ? undefined : startCheckpointer(db, config.dbFile, log);
-  let capture: MailCapture | undefined;
-  if (!config.mail.smtpUrl) capture = await startMailCapture({ port: config.mail.capturePort });
-  const smtpUrl = config.mail.smtpUrl ?? `smtp://127.0.0.1:${capture!.port}`;
-  const inboxUrl = capture ? `${config.apiBaseUrl}/inbox` : undefined;
-  const cloud = buildCloud({
-    db,
-    config,
-    log,
-    sealKey: loadSealKey(config.dataDir),
-    console: { distDir: options.distDir ?? resolve('dist'), ...(inboxUrl ? { inboxUrl } : {}) },
+  return undoOnFailure(log, async (started) => {
+    const db = openDb(config.dbFile);
+    started.add('database', () => db.close());
+    const checkpointer = config.dbFile === ':memory:' ? undefined : startCheckpointer(db, config.dbFile, log);
+    if (checkpointer) started.add('WAL checkpointer', () => checkpointer.stop());
+    let capture: MailCapture | undefined;
+    if (!config.mail.smtpUrl) {
+      const running = await startMailCapture({ port: config.mail.capturePort });
+      started.add('SMTP capture', () => running.close());
+      capture = running;
+    }
+    const smtpUrl = config.mail.smtpUrl ?? `smtp://127.0.0.1:${capture!.port}`;
+    const inboxUrl = capture ? `${config.apiBaseUrl}/inbox` : undefined;
+    const cloud = buildCloud({
+      db,
+      config,
+      log,
+      sealKey: loadSealKey(config.dataDir),
+      console: { distDir: options.distDir ?? resolve('dist'), ...(inboxUrl ? { inboxUrl } : {}) },
+    });
+    if (capture) mountInbox(cloud.app, capture, config.apiBaseUrl);
+
+    // Workers share a port only when it is fixed up front.
+    const workerCount = config.port === 0 ? 1 : (options.workers ?? 1);
+    const listening = workerCount === 1 ? await listenLoopback(cloud.app.fetch, config.port) : undefined;
+    if (listening) started.add('HTTP listener', () => listening.close());
+    // The same cloud over https, for the signing keys (`jku`), which the SDK fetches only over TLS.
+    const tls = await ensureLocalTls(config.dataDir);
+    const tlsListening = await listenLoopback(cloud.app.fetch, config.tlsPort, { key: tls.keyPem, cert: tls.certPem });
+    started.add('https listener', () => tlsListening.close());
+    const before = readDevTenant(join(config.dataDir, 'dev-tenant.json'));
+    const tenant = ensureDevTenant(cloud.deps, { dataDir: config.dataDir, appOrigin: config.appOrigin });
+    // Have a signing key before the first sign-in, so the JWKS is never empty.
+    await cloud.deps.signingKeys.current(cloud.deps.clock());
+
+    const transport = createTransport(smtpTransportOptions(smtpUrl));
+    started.add('SMTP transport', () => transport.close());
+    const worker = createMailWorker(cloud.deps, {
+      transport,
+      from: config.mail.from,
+      maxAttempts: config.mail.maxAttempts,
+      retryBaseMs: config.mail.retryBaseMs,
+    });
+    worker.start();
+    started.add('mail worker', () => worker.stop());
+    // Here in the primary only, as the mail worker: one sweeper is enough for every HTTP worker.
+    const housekeeping = startOidcHousekeeping(cloud.deps);
+    started.add('OIDC housekeeping', () => housekeeping.stop());
+    const workers =
+      workerCount > 1
+        ? await startCloudWorkers({
+            count: workerCount,
+            log,
+            onMailQueued: () => cloud.deps.onMailQueued(),
+            distDir: options.distDir ?? resolve('dist'),
+            ...(capture ? { inbox: () => capture.messages() } : {}),
+          })
+        : undefined;
+    if (workers) started.add('cloud workers', () => workers.stop());
+
+    return {
+      ...cloud,
+      db,
+      tenant,
+      port: listening?.port ?? config.port,
+      /** Processes serving the cloud's port. */
+      workers: workerCount,
+      tlsPort: tlsListening.port,
+      caFile: tls.caFile,
+      /** Where captured mail can be read, when the built-in capture runs. */
+      inboxUrl,
+      /**
+       * The Admin Console. `passwordIsNew`: this start created the admin's
+       * password (it is in `tenant.console`), so the banner may show it, once.
+       */
+      console: {
+        url: tenant.console!.url,
+        username: tenant.console!.username,
+        passwordIsNew: tenant.console!.password !== before?.console?.password,
+      },
+      smtp: capture ? `built-in capture on smtp://127.0.0.1:${capture.port}` : 'SMTP_URL',
+      worker,
+      // Not the start's order backwards: the listeners close first, so that no new
+      // request comes in while the mail worker and the housekeeping finish.
+      async stop(): Promise<void> {
+        await workers?.stop();
+        await listening?.close();
+        await tlsListening.close();
+        await worker.stop();
+        // Its last batch commits before the checkpointer's last checkpoint and the close.
+        await housekeeping.stop();
+        transport.close();
+        await capture?.close();
+        await checkpointer?.stop();
+        db.close();
+      },
+    };
   });
-  if (capture) mountInbox(cloud.app, capture, config.apiBaseUrl);
-
-  // Workers share a port only when it is fixed up front.
-  const workerCount = config.port === 0 ? 1 : (options.workers ?? 1);
-  const listening = workerCount === 1 ? await listenLoopback(cloud.app.fetch, config.port) : undefined;
-  // The same cloud over https, for the signing keys (`jku`), which the SDK fetches only over TLS.
-  const tls = await ensureLocalTls(config.dataDir);
-  const tlsListening = await listenLoopback(cloud.app.fetch, config.tlsPort, { key: tls.keyPem, cert: tls.certPem });
-  const before = readDevTenant(join(config.dataDir, 'dev-tenant.json'));
-  const tenant = ensureDevTenant(cloud.deps, { dataDir: config.dataDir, appOrigin: config.appOrigin });
-  // Have a signing key before the first sign-in, so the JWKS is never empty.
-  await cloud.deps.signingKeys.current(cloud.deps.clock());
-
-  const transport = createTransport(smtpTransportOptions(smtpUrl));
-  const worker = createMailWorker(cloud.deps, {
-    transport,
-    from: config.mail.from,
-    maxAttempts: config.mail.maxAttempts,
-    retryBaseMs: config.mail.retryBaseMs,
-  });
-  worker.start();
-  // Here in the primary only, as the mail worker: one sweeper is enough for every HTTP worker.
-  const housekeeping = startOidcHousekeeping(cloud.deps);
-  const workers =
-    workerCount > 1
-      ? await startCloudWorkers({
-          count: workerCount,
-          log,
-          onMailQueued: () => cloud.deps.onMailQueued(),
-          distDir: options.distDir ?? resolve('dist'),
-          ...(capture ? { inbox: () => capture.messages() } : {}),
-        })
-      : undefined;
-
-  return {
-    ...cloud,
-    db,
-    tenant,
-    port: listening?.port ?? config.port,
-    /** Processes serving the cloud's port. */
-    workers: workerCount,
-    tlsPort: tlsListening.port,
-    caFile: tls.caFile,
-    /** Where captured mail can be read, when the built-in capture runs. */
-    inboxUrl,
-    /**
-     * The Admin Console. `passwordIsNew`: this start created the admin's
-     * password (it is in `tenant.console`), so the banner may show it, once.
-     */
-    console: {
-      url: tenant.console!.url,
-      username: tenant.console!.username,
-      passwordIsNew: tenant.console!.password !== before?.console?.password,
-    },
-    smtp: capture ? `built-in capture on smtp://127.0.0.1:${capture.port}` : 'SMTP_URL',
-    worker,
-    async stop(): Promise<void> {
-      await workers?.stop();
-      await listening?.close();
-      await tlsListening.close();
-      await worker.stop();
-      // Its last batch commits before the checkpointer's last checkpoint and the close.
-      await housekeeping.stop();
-      transport.close();
-      await capture?.close();
-      await checkpointer?.stop();
-      db.close();
-    },
-  };
 }
 
 export interface CloudWorkerOptions {

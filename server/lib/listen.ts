@@ -22,25 +22,25 @@ export async function listenLoopback(
   const first = await listenOn(make(), port, '127.0.0.1');
   const actualPort = (first.address() as { port: number }).port;
   const servers: Server[] = [first];
+  const close = () => Promise.all(servers.map(closeServer)).then(() => undefined);
   try {
     servers.push(await listenOn(make(), actualPort, '::1'));
   } catch (error) {
     // No IPv6 loopback here (or the port is taken there): 127.0.0.1 alone still serves localhost.
-    if (!['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EADDRINUSE'].includes((error as { code?: string }).code ?? '')) throw error;
+    if (!['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EADDRINUSE'].includes((error as { code?: string }).code ?? '')) {
+      // The caller gets no handle to close the first listener with.
+      await close();
+      throw error;
+    }
   }
-  return {
-    port: actualPort,
-    close: () =>
-      Promise.all(
-        servers.map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              server.closeAllConnections();
-            }),
-        ),
-      ).then(() => undefined),
-  };
+  return { port: actualPort, close };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 function listenOn(server: Server, port: number, host: string): Promise<Server> {
