@@ -302,6 +302,73 @@ describe('/bind with an EMAIL link', () => {
     expect(await createButton()).toBeTruthy();
   });
 
+  it("says when Bindery's own server does not answer the preview (not Beyond Identity), with a Retry that previews again", async () => {
+    const api = backend({
+      previews: [
+        () => {
+          throw new TypeError('Failed to fetch');
+        },
+        () => json(usablePreview),
+      ],
+    });
+    renderBind(emailUrl());
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
+    expect(alert.textContent).not.toContain('Beyond Identity');
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await createButton()).toBeTruthy();
+    expect(api.calls('POST /api/binding-link/preview')).toHaveLength(2);
+  });
+
+  it("after a failed bind, a preview that gets no answer names Bindery's server; Retry binds again", async () => {
+    backend({
+      previews: [
+        () => json(usablePreview),
+        () => {
+          throw new TypeError('Failed to fetch');
+        },
+        () => json(usablePreview),
+      ],
+    });
+    passkeys.bindPasskey
+      .mockRejectedValueOnce(new PasskeyError('sdk_failed', 'x', { cause: new Error('Failed to decode a response') }))
+      .mockResolvedValueOnce(bound());
+    renderBind(emailUrl());
+    fireEvent.click(await createButton());
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText(/is ready on this browser/)).toBeTruthy();
+    expect(passkeys.bindPasskey).toHaveBeenCalledTimes(2);
+  });
+
+  it("when the SDK cannot get its settings from Bindery's server, names that server; Retry binds again", async () => {
+    backend();
+    passkeys.bindPasskey
+      .mockRejectedValueOnce(new PasskeyError('app_server_unreachable', 'x', { cause: new TypeError('Failed to fetch') }))
+      .mockResolvedValueOnce(bound());
+    renderBind(emailUrl());
+    fireEvent.click(await createButton());
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText(/is ready on this browser/)).toBeTruthy();
+    expect(passkeys.bindPasskey).toHaveBeenCalledTimes(2);
+  });
+
+  it("when the SDK does not start because Bindery's server is down, says so before any click; Retry starts it again", async () => {
+    backend();
+    passkeys.preloadEmbedded
+      .mockRejectedValueOnce(new PasskeyError('app_server_unreachable', 'x', { cause: new TypeError('Failed to fetch') }))
+      .mockResolvedValue(undefined);
+    renderBind(emailUrl());
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await createButton()).toBeTruthy();
+    expect(passkeys.bindPasskey).not.toHaveBeenCalled();
+  });
+
   it('after a failed bind, asks the backend: a link that expired meanwhile is "expired", whatever the SDK said', async () => {
     const api = backend({ previews: [() => json(usablePreview), () => json({ state: 'expired' })] });
     passkeys.bindPasskey.mockRejectedValue(new PasskeyError('sdk_failed', 'x', { cause: new Error('responded with a 403 error') }));

@@ -24,7 +24,8 @@ describe('failureFromApiError (getting or previewing a link)', () => {
     ['invalid_request', 'not_a_binding_link'],
     ['not_found', 'not_a_binding_link'],
     ['cloud_unreachable', 'cloud_unreachable'],
-    ['network', 'cloud_unreachable'],
+    // No HTTP answer from the app's own server: that server, not Beyond Identity.
+    ['network', 'server_unreachable'],
     ['internal_error', 'server_error'],
     ['cloud_error', 'server_error'],
     ['rate_limited', 'server_error'],
@@ -48,7 +49,24 @@ describe('classifyBindFailure (after the SDK failed)', () => {
 
   it('when the preview cannot reach the cloud either, the cloud is unreachable', () => {
     expect(classifyBindFailure(sdkFailure, { ok: false, error: new ApiError('cloud_unreachable', 'x') })).toEqual({ kind: 'cloud_unreachable' });
-    expect(classifyBindFailure(sdkFailure, { ok: false, error: new ApiError('network', 'x') })).toEqual({ kind: 'cloud_unreachable' });
+  });
+
+  it("when the preview gets no answer from the app's own server, that server is unreachable, whatever the SDK said", () => {
+    const down = { ok: false as const, error: new ApiError('network', 'x') };
+    expect(classifyBindFailure(sdkFailure, down)).toEqual({ kind: 'server_unreachable' });
+    expect(classifyBindFailure(new PasskeyError('network', 'x'), down)).toEqual({ kind: 'server_unreachable' });
+  });
+
+  it("the SDK not reaching the app's server for its settings names that server, not the cloud", () => {
+    const noConfig = new PasskeyError('app_server_unreachable', 'x', { cause: new ApiError('network', 'x') });
+    expect(classifyBindFailure(noConfig, usable)).toEqual({ kind: 'server_unreachable' });
+    // No preview to ask (sign-up's link, signed out): the SDK's hint alone.
+    expect(classifyBindFailure(noConfig, { ok: false, error: undefined })).toEqual({ kind: 'server_unreachable' });
+  });
+
+  it('settings the app server refused are an SDK failure, not an unreachable server', () => {
+    const refused = new PasskeyError('config_failed', 'x', { cause: new ApiError('invalid-response', 'x') });
+    expect(classifyBindFailure(refused, usable)).toMatchObject({ kind: 'sdk_failed', needsReload: false });
   });
 
   it('otherwise it is an SDK failure, with redacted details', () => {

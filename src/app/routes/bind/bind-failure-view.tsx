@@ -121,6 +121,13 @@ export function BindFailureView({ failure, signedIn, signInAvailable, onRetry, r
       body = 'No passkey was created. Check your internet connection, then try again.';
       actions = <RetryButton onRetry={onRetry} retrying={retrying} />;
       break;
+    case 'server_unreachable':
+      // The app's own server, not Beyond Identity: people must not be sent to check on the wrong
+      // one. Retry asks that server again (or, after a failed bind, binds again).
+      title = 'Bindery’s server could not be reached';
+      body = 'No passkey was created. Check your internet connection, then try again in a moment.';
+      actions = <RetryButton onRetry={onRetry} retrying={retrying} />;
+      break;
     case 'sdk_failed':
       title = 'The passkey could not be created';
       body = failure.needsReload

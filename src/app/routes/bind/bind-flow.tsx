@@ -253,7 +253,8 @@ export function BindFlow({ link, signedIn, signInAvailable, onLinkSpent, redirec
       <BindFailureView failure={{ kind: 'unsupported_browser', missing }} signedIn={signedIn} signInAvailable={signInAvailable} />
     );
   } else if (state.step === 'failed') {
-    const retryable = state.failure.kind === 'cloud_unreachable' || state.failure.kind === 'sdk_failed';
+    const retryable =
+      state.failure.kind === 'cloud_unreachable' || state.failure.kind === 'server_unreachable' || state.failure.kind === 'sdk_failed';
     content = (
       <BindFailureView
         failure={state.failure}
