@@ -88,28 +88,15 @@ function queryPlans(dataDir: string): Record<string, string[]> {
   return out;
 }
 
-/** Deletes each identity in turn (with its credential and job), one request at a time. */
-async function deleteLatency(system: RunningSystem, paths: string[]): Promise<ReturnType<typeof latencyStats>> {
+/** One request at a time to each path (a DELETE takes the identity with its credential and job). */
+async function requestLatency(system: RunningSystem, paths: string[], method: 'GET' | 'DELETE' = 'GET'): Promise<ReturnType<typeof latencyStats>> {
   const api = managementApi(system, 1);
   const latencies: number[] = [];
   for (const p of paths) {
     const t0 = performance.now();
-    const r = await jsonRequest(api.client, 'DELETE', p, api.auth);
+    const r = await jsonRequest(api.client, method, p, api.auth);
     latencies.push(performance.now() - t0);
-    if (r.status !== 200) throw new Error(`DELETE ${p}: ${r.status} ${JSON.stringify(r.body)}`);
-  }
-  await api.close();
-  return latencyStats(latencies);
-}
-
-async function getLatency(system: RunningSystem, paths: string[]): Promise<ReturnType<typeof latencyStats>> {
-  const api = managementApi(system, 1);
-  const latencies: number[] = [];
-  for (const p of paths) {
-    const t0 = performance.now();
-    const r = await jsonRequest(api.client, 'GET', p, api.auth);
-    latencies.push(performance.now() - t0);
-    if (r.status !== 200) throw new Error(`GET ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status !== 200) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
   }
   await api.close();
   return latencyStats(latencies);
@@ -147,9 +134,9 @@ export async function main(): Promise<Record<string, unknown>> {
       const realm = `/v1/tenants/${t.tenant_id}/realms/${t.realm_id}`;
       const n = 200;
       const user = (i: number) => `seed${(i * 7919) % Math.max(size, 1)}`;
-      figures[size]!.list_identities_page = await getLatency(system, Array.from({ length: n }, () => `${realm}/identities?page_size=50`));
-      figures[size]!.filter_identities_username = await getLatency(system, Array.from({ length: n }, (_, i) => `${realm}/identities?filter=${encodeURIComponent(`username eq "${user(i)}"`)}`));
-      figures[size]!.list_jobs_realm_state = await getLatency(system, Array.from({ length: n }, () => `${realm}/identities/-/credential-binding-jobs?page_size=50&filter=${encodeURIComponent('state eq "LINK_SENT"')}`));
+      figures[size]!.list_identities_page = await requestLatency(system, Array.from({ length: n }, () => `${realm}/identities?page_size=50`));
+      figures[size]!.filter_identities_username = await requestLatency(system, Array.from({ length: n }, (_, i) => `${realm}/identities?filter=${encodeURIComponent(`username eq "${user(i)}"`)}`));
+      figures[size]!.list_jobs_realm_state = await requestLatency(system, Array.from({ length: n }, () => `${realm}/identities/-/credential-binding-jobs?page_size=50&filter=${encodeURIComponent('state eq "LINK_SENT"')}`));
     }
     // Deleting identities that hold a bound credential (each takes its credential and job along),
     // 100 sequential DELETEs each; on the empty database, identities made here the same way.
@@ -165,7 +152,7 @@ export async function main(): Promise<Record<string, unknown>> {
         });
         await api.close();
       }
-      figures[size]!.delete_identity = await deleteLatency(system, victims.map((id) => `${realm}/identities/${id}`));
+      figures[size]!.delete_identity = await requestLatency(system, victims.map((id) => `${realm}/identities/${id}`), 'DELETE');
     }
     // Bind ceremonies, 16 clients, 300 each.
     for (const { size, system } of systems) {
