@@ -78,6 +78,15 @@ const renderBind = (url: string, queryClient = testQueryClient()) =>
 
 const createButton = () => screen.findByRole('button', { name: 'Create passkey' });
 
+/** Clicks Create, expects the failure headed `heading`, then Retry, and expects the passkey bound. */
+async function failsThenRetryBinds(heading: string): Promise<void> {
+  fireEvent.click(await createButton());
+  const alert = await screen.findByRole('alert');
+  expect(within(alert).getByRole('heading', { name: heading })).toBeTruthy();
+  fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+  expect(await screen.findByText(/is ready on this browser/)).toBeTruthy();
+}
+
 beforeEach(() => {
   passkeys.bindPasskey.mockReset();
   passkeys.preloadEmbedded.mockReset().mockResolvedValue(undefined);
@@ -334,11 +343,7 @@ describe('/bind with an EMAIL link', () => {
       .mockRejectedValueOnce(new PasskeyError('sdk_failed', 'x', { cause: new Error('Failed to decode a response') }))
       .mockResolvedValueOnce(bound());
     renderBind(emailUrl());
-    fireEvent.click(await createButton());
-    const alert = await screen.findByRole('alert');
-    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
-    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
-    expect(await screen.findByText(/is ready on this browser/)).toBeTruthy();
+    await failsThenRetryBinds('Bindery’s server could not be reached');
     expect(passkeys.bindPasskey).toHaveBeenCalledTimes(2);
   });
 
@@ -348,11 +353,7 @@ describe('/bind with an EMAIL link', () => {
       .mockRejectedValueOnce(new PasskeyError('app_server_unreachable', 'x', { cause: new TypeError('Failed to fetch') }))
       .mockResolvedValueOnce(bound());
     renderBind(emailUrl());
-    fireEvent.click(await createButton());
-    const alert = await screen.findByRole('alert');
-    expect(within(alert).getByRole('heading', { name: 'Bindery’s server could not be reached' })).toBeTruthy();
-    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
-    expect(await screen.findByText(/is ready on this browser/)).toBeTruthy();
+    await failsThenRetryBinds('Bindery’s server could not be reached');
     expect(passkeys.bindPasskey).toHaveBeenCalledTimes(2);
   });
 
@@ -385,11 +386,7 @@ describe('/bind with an EMAIL link', () => {
       .mockRejectedValueOnce(new PasskeyError('network', 'x', { cause: new TypeError('Failed to fetch') }))
       .mockResolvedValueOnce(bound());
     renderBind(emailUrl());
-    fireEvent.click(await createButton());
-    const alert = await screen.findByRole('alert');
-    expect(within(alert).getByRole('heading', { name: 'Beyond Identity could not be reached' })).toBeTruthy();
-    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
-    expect(await screen.findByText(/is ready on this browser/)).toBeTruthy();
+    await failsThenRetryBinds('Beyond Identity could not be reached');
     expect(passkeys.bindPasskey).toHaveBeenCalledTimes(2);
   });
 
