@@ -56,6 +56,8 @@ export function createGroupCommit(db: Db) {
     // wait for it by sleeping, and this whole process with it; instead BEGIN
     // fails at once and the group tries again on a timer, still taking in
     // requests (measured: job creation with two workers).
+    // Not a statement prepared once: SQLite applies busy_timeout when the
+    // pragma is prepared, not when it runs (a prepared one left the wait on).
     db.pragma('busy_timeout = 0');
     try {
       commitAll(units);

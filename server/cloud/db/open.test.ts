@@ -24,3 +24,12 @@ describe('transactions across processes', () => {
     db.close();
   });
 });
+
+describe('savepoint journals', () => {
+  it('stay in memory, so a group commit creates no temp file per transaction', () => {
+    const { db } = freshDb();
+    // 2 = MEMORY; the default (0) lets SQLite spill them to a file.
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+    db.close();
+  });
+});
