@@ -9,15 +9,26 @@
  * this process.
  */
 import autocannon from 'autocannon';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readCloudConfig } from '../server/cloud/config';
 import type { RunningSystem } from '../scripts/support/system';
-import { forEachConcurrent, managementApi, removeDir, round, spawnServer, startBindery, writeResult } from './lib';
+import { forEachConcurrent, managementApi, removeDir, round, spawnServer, startBindery, treeCpuSeconds, writeResult } from './lib';
 
 const CONNECTIONS = 64;
 
 export interface CannonFigure { req_per_s: number; p50_ms: number; p99_ms: number; requests: number; non2xx: number; errors: number }
+
+/** A load run plus what it cost in CPU: the server's process tree and this process (the client). */
+export interface CostedFigure extends CannonFigure {
+  /** CPU microseconds per request, all of the server's processes and threads; null without /proc. */
+  server_cpu_us: number | null;
+  /** The same for autocannon, in this process. */
+  client_cpu_us: number;
+  /** Share of the machine's cores that neither used during the run. */
+  idle_share: number | null;
+}
 
 export async function cannon(url: string, seconds: number, nextRequest: () => { path: string; headers: Record<string, string>; body: string }): Promise<CannonFigure> {
   const result = await autocannon({
@@ -33,6 +44,26 @@ export async function cannon(url: string, seconds: number, nextRequest: () => { 
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
+  };
+}
+
+/** `cannon`, with the CPU that the server (the process tree under `serverPid`) and the client spent per request. */
+export async function costedCannon(url: string, seconds: number, next: Parameters<typeof cannon>[2], serverPid: number): Promise<CostedFigure> {
+  const serverBefore = treeCpuSeconds(serverPid);
+  const clientBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const figure = await cannon(url, seconds, next);
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const client = process.cpuUsage(clientBefore);
+  const serverAfter = treeCpuSeconds(serverPid);
+  const clientSeconds = (client.user + client.system) / 1e6;
+  const serverSeconds = serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore;
+  const perRequest = (cpuSeconds: number) => round((cpuSeconds * 1e6) / Math.max(1, figure.requests), 1);
+  return {
+    ...figure,
+    server_cpu_us: serverSeconds === undefined ? null : perRequest(serverSeconds),
+    client_cpu_us: perRequest(clientSeconds),
+    idle_share: serverSeconds === undefined ? null : round(Math.max(0, 1 - (serverSeconds + clientSeconds) / (cpus().length * wall)), 3),
   };
 }
 
@@ -55,7 +86,7 @@ export function peerRequests() {
   return () => ({ path: '/registration-options', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `user${k++}` }) });
 }
 
-interface Run { cloud: CannonFigure; bare: CannonFigure; peer: CannonFigure }
+interface Run { cloud: CostedFigure; bare: CostedFigure; peer: CostedFigure }
 
 export async function main(seconds = 5, rounds = 2): Promise<Record<string, unknown>> {
   const system = await startBindery();
@@ -71,13 +102,17 @@ export async function main(seconds = 5, rounds = 2): Promise<Record<string, unkn
     await cannon(peer.url, 2, nextPeer);
     const runs: Run[] = [];
     for (let r = 0; r < rounds; r++) {
-      const cloud = await cannon(system.cloudUrl, seconds, nextJob);
-      const bareFig = await cannon(bare.url, seconds, nextJob);
-      const peerFig = await cannon(peer.url, seconds, nextPeer);
+      const cloud = await costedCannon(system.cloudUrl, seconds, nextJob, system.pid);
+      const bareFig = await costedCannon(bare.url, seconds, nextJob, bare.pid);
+      const peerFig = await costedCannon(peer.url, seconds, nextPeer, peer.pid);
       if (bareFig.non2xx > 0 || bareFig.errors > 0) throw new Error(`the bare reference failed ${bareFig.non2xx + bareFig.errors} requests`);
       console.log(
         `[jobs] round ${r + 1}: cloud ${cloud.req_per_s} req/s p99 ${cloud.p99_ms} ms (non2xx ${cloud.non2xx}) | bare ${bareFig.req_per_s} req/s | ` +
           `peer ${peerFig.req_per_s} req/s p99 ${peerFig.p99_ms} ms | cloud/peer ${round(cloud.req_per_s / peerFig.req_per_s, 3)}, bare/peer ${round(bareFig.req_per_s / peerFig.req_per_s, 3)}`,
+      );
+      console.log(
+        `[jobs]   CPU per request: cloud ${cloud.server_cpu_us} us (client ${cloud.client_cpu_us} us, idle ${cloud.idle_share}) | ` +
+          `bare ${bareFig.server_cpu_us} us | peer ${peerFig.server_cpu_us} us (client ${peerFig.client_cpu_us} us, idle ${peerFig.idle_share})`,
       );
       runs.push({ cloud, bare: bareFig, peer: peerFig });
     }
@@ -88,6 +123,13 @@ export async function main(seconds = 5, rounds = 2): Promise<Record<string, unkn
     const cloudP99 = Math.max(...runs.map((x) => x.cloud.p99_ms));
     const peerP99 = Math.max(...runs.map((x) => x.peer.p99_ms));
     console.log(`[jobs] ratio cloud/peer ${ratio} (target >= 1.0); bare/peer ${bareRatio}, cloud/bare ${cloudVsBare}; worst p99 cloud ${cloudP99} ms, peer ${peerP99} ms`);
+    const budget = cpuBudget(runs);
+    if (budget) {
+      console.log(
+        `[jobs] CPU: the cloud spends ${budget.cloud_server_us} us per request, the peer ${budget.peer_server_us} us; at the peer's rate, with every core busy ` +
+          `and the client's ${budget.client_us} us per request, the cloud could spend at most ${budget.cloud_ceiling_us_at_peer_rate} us`,
+      );
+    }
     const result = {
       setup:
         `autocannon, ${CONNECTIONS} connections, ${rounds} rounds of ${seconds} s for each server in turn after a 2 s warm-up; cloud = real system via startSystem ` +
@@ -98,6 +140,7 @@ export async function main(seconds = 5, rounds = 2): Promise<Record<string, unkn
       bare_vs_peer: bareRatio,
       cloud_vs_bare: cloudVsBare,
       worst_p99_ms: { cloud: cloudP99, peer: peerP99 },
+      cpu_budget: budget ?? null,
       targets: { job_creation_vs_peer: { target: '>= 1.0', value: ratio, met: ratio >= 1.0 } },
     };
     writeResult('job-creation', result);
@@ -112,4 +155,28 @@ export async function main(seconds = 5, rounds = 2): Promise<Record<string, unkn
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
   main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
+}
+
+/**
+ * What the cloud's requests cost in CPU beside the peer's, and the most the
+ * cloud could spend per request to keep up with the peer's rate on this
+ * machine's cores, with the client's share taken out and no core idle. The
+ * rate target is a CPU target in disguise: below this ceiling or not at all.
+ */
+export function cpuBudget(runs: Run[]) {
+  const mean = (values: (number | null)[]) => {
+    const known = values.filter((v): v is number => v !== null);
+    return known.length === values.length ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
+  };
+  const cloudServer = mean(runs.map((r) => r.cloud.server_cpu_us));
+  const peerServer = mean(runs.map((r) => r.peer.server_cpu_us));
+  if (cloudServer === undefined || peerServer === undefined) return undefined;
+  const client = mean(runs.map((r) => r.cloud.client_cpu_us))!;
+  const peerRate = mean(runs.map((r) => r.peer.req_per_s))!;
+  return {
+    cloud_server_us: round(cloudServer, 1),
+    peer_server_us: round(peerServer, 1),
+    client_us: round(client, 1),
+    cloud_ceiling_us_at_peer_rate: round((cpus().length * 1e6) / peerRate - client, 1),
+  };
 }

@@ -5,7 +5,7 @@
  * undici client, ES256 proofs, percentiles, and writing results.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,6 +61,46 @@ export async function startBindery(options: { dataDir?: string; env?: Record<str
   });
   console.log(`[bench] system up: cloud ${system.cloudUrl} (pid ${system.pid}, data ${system.dataDir})`);
   return system;
+}
+
+/**
+ * CPU seconds (user + system, every thread) used so far by `rootPid` and its
+ * descendants, from /proc; undefined where there is no /proc. Read around a
+ * load run, it says what each request cost the server, beside the client's
+ * cost (`process.cpuUsage()`), which throughput alone hides on a shared machine.
+ */
+export function treeCpuSeconds(rootPid: number): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  const stats = new Map<number, { ppid: number; seconds: number }>();
+  for (const name of entries) {
+    try {
+      // Fields after the parenthesised command name: state ppid … utime(12) stime(13), in clock ticks (100 Hz on Linux).
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      stats.set(Number(name), { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  if (!stats.has(rootPid)) return undefined;
+  let total = 0;
+  const tree = new Set([rootPid]);
+  // Parents before children is not guaranteed by pid order, so repeat until nothing is added.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, stat] of stats) {
+      if (!tree.has(pid) && tree.has(stat.ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  for (const pid of tree) total += stats.get(pid)!.seconds;
+  return total;
 }
 
 export function tempDir(prefix: string): string {

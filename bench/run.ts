@@ -69,6 +69,13 @@ function summary(r: Partial<Record<Name, any>>): string {
     if (r.jobs.bare_vs_peer !== undefined) {
       out.push(`- bare reference (the cloud's own job code on bare node:http): ${r.jobs.bare_vs_peer} of the peer; the cloud is ${r.jobs.cloud_vs_bare} of it`);
     }
+    const c = r.jobs.cpu_budget;
+    if (c) {
+      out.push(
+        `- CPU per request (all threads of the server's processes): cloud ${c.cloud_server_us} µs, peer ${c.peer_server_us} µs; client ${c.client_us} µs. ` +
+          `To keep up with the peer on this machine's cores, none idle, the cloud could spend at most ${c.cloud_ceiling_us_at_peer_rate} µs`,
+      );
+    }
     out.push('');
   }
   if (r.email?.delivery_latency) {
