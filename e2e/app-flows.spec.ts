@@ -95,11 +95,12 @@ test('sign out and sign in again; after a revocation in the cloud the next sign-
     await home.expectSignedInAs(username);
   });
 
+  let usedRequest = '';
   await test.step('the used sign-in request opened again in this tab: says it cannot be used again, before any click', async () => {
     await home.signOut();
     const signIn = new SignInPage(page);
     await signIn.startFromHome();
-    const usedRequest = page.url();
+    usedRequest = page.url();
     await expect(signIn.passkey(username)).toBeChecked();
     await signIn.signInButton.click();
     await expect(page).toHaveURL((url) => !url.pathname.startsWith('/bi-authenticate') && !url.pathname.startsWith('/auth/'));
@@ -108,6 +109,15 @@ test('sign out and sign in again; after a revocation in the cloud the next sign-
     await expect(signIn.failure('This sign-in request cannot be used again')).toBeVisible({ timeout: 20_000 });
     await expect(signIn.signInButton).toHaveCount(0);
     await expect(page.getByRole('link', { name: 'Start again' })).toHaveAttribute('href', '/auth/login');
+  });
+
+  await test.step('the same used request opened in another tab: says so too, not "refused"', async () => {
+    const otherTab = await page.context().newPage();
+    await otherTab.goto(usedRequest);
+    const signIn = new SignInPage(otherTab);
+    await expect(signIn.failure('This sign-in request cannot be used again')).toBeVisible({ timeout: 20_000 });
+    await expect(signIn.signInButton).toHaveCount(0);
+    await otherTab.close();
   });
 
   await test.step('revoke the credential in the cloud: the next sign-in says so', async () => {

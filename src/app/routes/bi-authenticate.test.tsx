@@ -50,8 +50,8 @@ const otherTenant = passkey('local-y', 'yuri', 'Yuri Other', 'realm1', 'other-te
 let location: StubbedLocation;
 
 beforeEach(() => {
-  // What the page remembers of the requests it sent lives in sessionStorage (per tab).
-  sessionStorage.clear();
+  // What the page remembers of the requests it sent lives in localStorage (shared by the tabs).
+  localStorage.clear();
   location = stubLocation(PAGE_URL);
   stubApi({ 'GET /api/config': () => json({ allowed_domains: ['localhost'], sign_in: true, tenant_id: 'ten1', realm_id: 'realm1' }) });
   passkeys.getPasskeys.mockReset().mockResolvedValue([ann]);
@@ -339,8 +339,8 @@ describe('/bi-authenticate', () => {
     expect(await signInButton()).toBeTruthy();
   });
 
-  describe('a reloaded page whose request this tab already sent', () => {
-    /** Leaves the page and opens the same URL again, as a reload does (sessionStorage stays). */
+  describe('a reloaded page (or another tab) whose request this browser already sent', () => {
+    /** Leaves the page and opens the same URL again, as a reload does (localStorage stays). */
     const reload = () => {
       cleanup();
       return renderSignIn();

@@ -64,8 +64,8 @@ function SignInFlow({ url }: { url: string }) {
   const [leaving, setLeaving] = useState(false);
   // Whether a sign-in with this request got no answer: the cloud may have used it all the same.
   const [unansweredBefore, setUnansweredBefore] = useState(false);
-  // The request in the URL, and what this tab remembered of it as the page opened: a reloaded
-  // (or re-opened) page may hold a request it already sent (see sent-requests.ts).
+  // The request in the URL, and what this browser remembered of it as the page opened: a reloaded
+  // page, or another tab, may hold a request already sent (see sent-requests.ts).
   const [request] = useState(() => signInRequestOf(url));
   const [sentEarlier] = useState(() => (request ? readSentRequest(request) : undefined));
   const firstChoice = useRef<HTMLInputElement>(null);

@@ -13,7 +13,7 @@ const inFiveMinutes = () => Math.floor(Date.now() / 1000) + 300;
 const pageUrl = (jwt: string) => `http://localhost:3000/bi-authenticate?request=${jwt}`;
 
 beforeEach(() => {
-  sessionStorage.clear();
+  localStorage.clear();
 });
 
 describe('signInRequestOf', () => {
@@ -63,8 +63,8 @@ describe('sendRemembered', () => {
     expect(seenDuring).toBe('sent');
     expect(readSentRequest(request)).toBe('allowed');
     // Only the hash and the state are stored, never the request JWT.
-    expect(Object.keys(sessionStorage)).toEqual([request.key]);
-    expect(JSON.stringify({ ...sessionStorage })).not.toContain(jwt);
+    expect(Object.keys(localStorage)).toEqual([request.key]);
+    expect(JSON.stringify({ ...localStorage })).not.toContain(jwt);
   });
 
   it.each([
@@ -95,21 +95,21 @@ describe('sendRemembered', () => {
 
   it('forgets records once their request has expired, and sends without a request to remember', async () => {
     const expired = signInRequestOf(pageUrl(requestJwt({ exp: Math.floor(Date.now() / 1000) - 1 })))!;
-    sessionStorage.setItem(expired.key, JSON.stringify({ state: 'allowed', until: expired.expiresAt }));
-    sessionStorage.setItem('unrelated', 'kept');
+    localStorage.setItem(expired.key, JSON.stringify({ state: 'allowed', until: expired.expiresAt }));
+    localStorage.setItem('unrelated', 'kept');
     expect(readSentRequest(expired)).toBeUndefined();
 
     await sendRemembered(request, async () => 'ok');
-    expect(sessionStorage.getItem(expired.key)).toBeNull();
-    expect(sessionStorage.getItem('unrelated')).toBe('kept');
+    expect(localStorage.getItem(expired.key)).toBeNull();
+    expect(localStorage.getItem('unrelated')).toBe('kept');
 
     await expect(sendRemembered(undefined, async () => 'ok')).resolves.toBe('ok');
   });
 
   it('ignores a damaged record', () => {
-    sessionStorage.setItem(request.key, '{not json');
+    localStorage.setItem(request.key, '{not json');
     expect(readSentRequest(request)).toBeUndefined();
-    sessionStorage.setItem(request.key, JSON.stringify({ state: 'maybe', until: Date.now() + 1000 }));
+    localStorage.setItem(request.key, JSON.stringify({ state: 'maybe', until: Date.now() + 1000 }));
     expect(readSentRequest(request)).toBeUndefined();
   });
 });

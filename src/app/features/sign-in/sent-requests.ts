@@ -1,8 +1,9 @@
 import { PasskeyError } from '../../../passkeys/passkey-error';
 
 /**
- * What this browser tab remembers of a sign-in request it sent a proof for, so that a reloaded
- * `/bi-authenticate?request=…` page can tell a used request from a refused passkey:
+ * What this browser remembers of a sign-in request it sent a proof for, so that a reloaded
+ * `/bi-authenticate?request=…` page, or the same request opened in another tab, can tell a used
+ * request from a refused passkey:
  * - `sent`: a proof went out and its answer is not known (still on its way, lost, or the page was
  *   left or reloaded before it came): the cloud may have used the request;
  * - `allowed`: the cloud allowed a proof: it has used the request (it takes each one once).
@@ -12,7 +13,7 @@ import { PasskeyError } from '../../../passkeys/passkey-error';
  */
 export type SentRequestState = 'sent' | 'allowed';
 
-/** One sign-in request, as this page identifies it in `sessionStorage`. */
+/** One sign-in request, as this page identifies it in `localStorage`. */
 export interface SignInRequest {
   /** The storage key: a hash of the request JWT, never the JWT itself. */
   key: string;
@@ -53,7 +54,7 @@ export function isRequestExpired(request: SignInRequest | undefined, now = Date.
   return request?.expiresAt !== undefined && now >= request.expiresAt;
 }
 
-/** What this tab remembers of `request`, if anything (an expired record is forgotten). */
+/** What this browser remembers of `request`, if anything (an expired record is forgotten). */
 export function readSentRequest(request: SignInRequest, now = Date.now()): SentRequestState | undefined {
   const record = parseRecord(storage()?.getItem(request.key) ?? null);
   return record && record.until > now ? record.state : undefined;
@@ -117,7 +118,7 @@ function writeRecord(request: SignInRequest, state: SentRequestState | undefined
   }
 }
 
-/** Drops the records of requests that have expired, so a long-lived tab does not pile them up. */
+/** Drops the records of requests that have expired, so they do not pile up in the browser. */
 function forgetExpired(store: Storage, now: number): void {
   const keys: string[] = [];
   for (let index = 0; index < store.length; index += 1) {
@@ -143,10 +144,15 @@ function parseRecord(text: string | null): StoredRecord | undefined {
   return undefined;
 }
 
-/** `sessionStorage`, or `undefined` where the browser refuses it (storage disabled). */
+/**
+ * `localStorage`, or `undefined` where the browser refuses it (storage disabled). Not
+ * `sessionStorage`, which each tab has its own of: a used request opened in another tab (a copied
+ * address, a restored window) would then read as a refused passkey, since the cloud refuses both
+ * alike. A record holds a hash and a state, and lasts no longer than its request.
+ */
 function storage(): Storage | undefined {
   try {
-    return window.sessionStorage;
+    return window.localStorage;
   } catch {
     return undefined;
   }
@@ -168,7 +174,7 @@ function expiryOf(jwt: string): number | undefined {
 /**
  * A 106-bit hash of `text` (two 53-bit cyrb53 hashes with different seeds), as hex. Synchronous,
  * so the page knows on its first render whether it sent this request before; it only has to keep
- * the JWT out of storage and tell one tab's few requests apart, not resist an attacker.
+ * the JWT out of storage and tell one browser's few live requests apart, not resist an attacker.
  */
 function hashText(text: string): string {
   return cyrb53(text, 0x9e3779b9).toString(16).padStart(14, '0') + cyrb53(text, 0x85ebca6b).toString(16).padStart(14, '0');

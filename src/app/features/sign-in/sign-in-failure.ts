@@ -12,7 +12,7 @@ import type { SentRequestState } from './sent-requests';
  *   already used); email a link to bind a new passkey;
  * - `request_used`: `authenticate` failed after the request may have reached the cloud, which
  *   takes each request once: sending it again can only be refused; Start again (`/auth/login`).
- *   `sentEarlier`: this tab already sent a proof for it before the page was reloaded (or left);
+ *   `sentEarlier`: this browser already sent a proof for it (this page before a reload, or another tab);
  * - `cloud_unreachable`: Beyond Identity did not answer; Retry;
  * - `server_unreachable`: the app's own server did not answer (`GET /api/config`, which the SDK
  *   needs to start): nothing went to Beyond Identity; Retry;
@@ -79,8 +79,8 @@ export interface AuthenticateAttempts {
    */
   unansweredBefore: boolean;
   /**
-   * What this tab remembered of the request when the page opened (see sent-requests.ts): a proof
-   * was sent for it before the page was reloaded or left (`sent`), or the cloud allowed one
+   * What this browser remembered of the request when the page opened (see sent-requests.ts): a
+   * proof was sent for it before, from this page or another tab (`sent`), or the cloud allowed one
    * (`allowed`, so it has used the request).
    */
   sentEarlier?: SentRequestState | undefined;
@@ -110,9 +110,9 @@ export interface AuthenticateAttempts {
  * The cloud's refusal does not say why, so the page words it from what it knows, surest first:
  * - the request JWT is past its `exp`: the cloud's transaction has the same lifetime, so `expired`;
  * - an unanswered attempt on this page: `request_used`, as above;
- * - this tab sent a proof for this request before the page was reloaded (a reloaded or restored
- *   `/bi-authenticate?request=…`): `request_used` with `sentEarlier`, since the cloud refuses a
- *   used request exactly as it refuses a revoked passkey;
+ * - this browser sent a proof for this request before (a reloaded or restored
+ *   `/bi-authenticate?request=…`, or the same request in another tab): `request_used` with
+ *   `sentEarlier`, since the cloud refuses a used request exactly as it refuses a revoked passkey;
  * - otherwise the passkey was refused: `denied`.
  */
 export function classifyAuthenticateFailure(error: unknown, attempts: AuthenticateAttempts): SignInFailure {

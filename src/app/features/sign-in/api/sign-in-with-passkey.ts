@@ -8,8 +8,9 @@ export interface SignInVariables {
   /** The chosen passkey's local `id`. */
   passkeyId: string;
   /**
-   * The page's sign-in request (`signInRequestOf` of its URL), to remember in this tab that a
-   * proof was sent for it: a reload of a used request then reads as used, not as a refusal.
+   * The page's sign-in request (`signInRequestOf` of its URL), to remember in this browser that a
+   * proof was sent for it: a used request, reloaded or opened in another tab, then reads as used,
+   * not as a refusal.
    */
   request?: SignInRequest | undefined;
 }
@@ -18,7 +19,7 @@ export interface SignInVariables {
  * Signing in with a passkey as a mutation. On success the page must leave with a full
  * navigation to `redirectUrl` (the backend's `/auth/callback`), which `onSuccess` does; the
  * mutation is never retried (the request is single use), and what became of the proof is kept
- * in `sessionStorage` (see sent-requests.ts).
+ * in `localStorage` (see sent-requests.ts).
  */
 export function useSignInWithPasskey(options: { onSuccess: (result: AuthenticateResult) => void }) {
   return useMutation({
