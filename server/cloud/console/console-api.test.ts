@@ -678,6 +678,33 @@ describe('activity', () => {
     expect((await client.get(consolePath('listActivity', { realm_id: client.realm }, { identity_id: bob.id }))).body.events).toHaveLength(1);
     expect((await client.get(consolePath('listActivity', { realm_id: client.realm }, { identity_id: 'x' }))).status).toBe(400);
   });
+
+  it("merges an identity's job creations (found through its jobs) with its other events, in order, page by page", async () => {
+    const ann = await createIdentity('ann', 'Ann', 'ann@example.com');
+    const bob = await createIdentity('bob', 'Bob', 'bob@example.com');
+    const job = () => client.post(client.realmPath(`/identities/${ann.id}/jobs`), { application_id: t.tenant.app.application_id });
+    await job();
+    await client.patch(client.realmPath(`/identities/${ann.id}`), { display_name: 'Ann E.' });
+    await client.post(client.realmPath(`/identities/${bob.id}/jobs`), { application_id: t.tenant.app.application_id });
+    await job();
+    await client.patch(client.realmPath(`/identities/${ann.id}`), { display_name: 'Ann F.' });
+    await job();
+
+    const pages: string[][] = [];
+    let before: number | null | undefined;
+    do {
+      const query = { identity_id: ann.id, page_size: 2, ...(before ? { before } : {}) };
+      const page = activityResponse.parse((await client.get(consolePath('listActivity', { realm_id: client.realm }, query))).body);
+      expect(page.events.every((e) => e.identity_id === ann.id)).toBe(true);
+      pages.push(page.events.map((e) => e.action));
+      before = page.next_before;
+    } while (before);
+    expect(pages).toEqual([
+      ['credential_binding_job.create', 'identity.update'],
+      ['credential_binding_job.create', 'identity.update'],
+      ['credential_binding_job.create', 'identity.create'],
+    ]);
+  });
 });
 
 describe('serving the SPA', () => {

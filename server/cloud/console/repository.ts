@@ -36,6 +36,23 @@ export interface AuditRow {
  * behind its pages that the management repositories do not have (substring
  * search, newest-first lists, the audit log by page).
  */
+/** An identity's audit events before `@before`, newest first (see `activityOfIdentity`). */
+export const ACTIVITY_OF_IDENTITY_SQL = `SELECT * FROM (
+    SELECT * FROM audit_events
+     WHERE tenant_id = @tenant AND identity_id = @identity AND action <> 'credential_binding_job.create'
+       AND (realm_id = @realm OR realm_id IS NULL) AND seq < @before
+     ORDER BY seq DESC LIMIT @limit)
+  UNION ALL
+  SELECT * FROM (
+    SELECT a.* FROM binding_jobs j
+      -- CROSS JOIN: SQLite then keeps this order, the identity's jobs first; left to choose,
+      -- it read the tenant's whole log and looked each event's job up.
+      CROSS JOIN audit_events a
+     WHERE j.identity_id = @identity AND j.realm_id = @realm
+       AND a.resource_id = j.id AND a.action = 'credential_binding_job.create' AND a.tenant_id = @tenant AND a.seq < @before
+     ORDER BY a.seq DESC LIMIT @limit)
+  ORDER BY seq DESC LIMIT @limit`;
+
 export function createConsoleRepository(db: Db) {
   const adminByUsername = db.prepare(`SELECT * FROM admins WHERE username = ?`);
   const adminById = db.prepare(`SELECT * FROM admins WHERE id = ?`);
@@ -91,11 +108,11 @@ export function createConsoleRepository(db: Db) {
     `SELECT * FROM audit_events WHERE tenant_id = @tenant AND (realm_id = @realm OR realm_id IS NULL) AND seq < @before
      ORDER BY seq DESC LIMIT @limit`,
   );
-  const activityOfIdentity = db.prepare(
-    `SELECT * FROM audit_events WHERE tenant_id = @tenant AND identity_id = @identity AND (realm_id = @realm OR realm_id IS NULL)
-       AND seq < @before
-     ORDER BY seq DESC LIMIT @limit`,
-  );
+  // Job creations are not in audit_events_by_identity (migration 15: it kept job creation
+  // writing a page in the middle of that index per job); they are found through the identity's
+  // jobs. A job goes only with its identity (or realm), so an identity deleted since shows
+  // its other events without its job creations.
+  const activityOfIdentity = db.prepare(ACTIVITY_OF_IDENTITY_SQL);
 
   return {
     adminByUsername: (username: string) => adminByUsername.get(username) as AdminRecord | undefined,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_QUEUE_COUNT } from '../batch-jobs/repository';
+import { ACTIVITY_OF_IDENTITY_SQL } from '../console/repository';
 import { IDENTITY_SELECT } from '../identities/repository';
 import { REALM_CHILDREN_SQL } from '../realms/repository';
 import { createBindingJobRepository } from '../binding-jobs/repository';
@@ -83,6 +84,16 @@ describe('query plan of the enrollment status', () => {
     const jobReads = detail.filter((line) => /SEARCH j /.test(line));
     expect(jobReads).toHaveLength(2);
     for (const line of jobReads) expect(line).toContain('INDEX binding_jobs_by_identity (identity_id=? AND realm_id=?)');
+  });
+});
+
+describe("query plan of an identity's activity (the console)", () => {
+  it('reads its events on the identity index and its job creations through its jobs, never the whole log', () => {
+    const detail = planOf(ACTIVITY_OF_IDENTITY_SQL);
+    expect(detail).toContain('SEARCH audit_events USING INDEX audit_events_by_identity (tenant_id=? AND identity_id=? AND rowid<?)');
+    expect(detail).toContain('SEARCH j USING INDEX binding_jobs_by_identity (identity_id=? AND realm_id=?)');
+    expect(detail).toContain('SEARCH a USING INDEX audit_events_by_job_created (resource_id=? AND rowid<?)');
+    expect(detail).not.toMatch(/SCAN (audit_events|a|j)\b|audit_events_by_tenant/);
   });
 });
 
