@@ -47,6 +47,46 @@ describe('group commit', () => {
     expect(tenantIds(db)).toEqual(['a', 'b']);
   });
 
+  it('lets a unit that throws before writing fail alone, without running the group again', async () => {
+    const { db } = setup();
+    const write = createGroupCommit(db);
+    const runs = [0, 0, 0];
+    const outcomes = await Promise.allSettled([
+      write(() => (runs[0]!++, insertTenant(db, 'a'))),
+      write(() => {
+        runs[1]!++;
+        throw new Error('not found');
+      }),
+      write(() => (runs[2]!++, insertTenant(db, 'a'))), // SQLite undoes the failed statement itself
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(runs).toEqual([1, 1, 1]);
+    expect(tenantIds(db)).toEqual(['a']);
+  });
+
+  it('runs the group again, each unit in a savepoint, when a unit wrote and then threw', async () => {
+    const { db } = setup();
+    const write = createGroupCommit(db);
+    const runs = [0, 0, 0];
+    const outcomes = await Promise.allSettled([
+      write(() => (runs[0]!++, insertTenant(db, 'a'), 'A')),
+      write(() => {
+        runs[1]!++;
+        insertTenant(db, 'half-written');
+        throw new Error('refused');
+      }),
+      write(() => (runs[2]!++, insertTenant(db, 'b'), 'B')),
+    ]);
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: 'A' },
+      { status: 'rejected', reason: new Error('refused') },
+      { status: 'fulfilled', value: 'B' },
+    ]);
+    // The first pass (undone as a whole) stopped at the unit that threw.
+    expect(runs).toEqual([2, 2, 1]);
+    expect(tenantIds(db)).toEqual(['a', 'b']);
+  });
+
   it('answers no one before the COMMIT: a failed commit fails every unit of the group', async () => {
     const { db, file } = setup();
     // Another connection holds the write lock past the busy timeout, so BEGIN IMMEDIATE fails.
