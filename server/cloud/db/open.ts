@@ -17,11 +17,12 @@ export function openDb(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // The group commit gives each request's writes a savepoint, and SQLite
-  // journals the pages a savepoint changes. Past 64 KiB that journal spills to
-  // a temp file, created and deleted per transaction: strace of one worker
-  // under job-creation load counted 152 such files and 23.8k writes to them in
-  // 2 s, beside 27k WAL writes. In memory it holds one group's pages at most.
+  // SQLite journals the pages a savepoint changes (and a statement's, where it
+  // may have to undo one). Past 64 KiB that journal spills to a temp file,
+  // created and deleted per transaction: when the group commit still gave each
+  // request a savepoint, strace of one worker under job-creation load counted
+  // 152 such files and 23.8k writes to them in 2 s, beside 27k WAL writes. In
+  // memory it holds one group's pages at most.
   db.pragma('temp_store = MEMORY');
   // Whichever connection resets the WAL truncates its file to this size:
   // in cluster mode that is a worker, so every connection carries it.
