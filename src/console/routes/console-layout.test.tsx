@@ -2,13 +2,14 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { createMemoryRouter, RouterProvider } from 'react-router';
+import { createMemoryRouter, Link, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { json, stubApi, type StubRequest } from '../../lib/testing/fetch-stub';
 import { selectRealm } from '../lib/realm';
 import { setCsrfToken } from '../lib/session-store';
 import { APP_ID, application, identityRow, REALM, session } from '../lib/testing/fixtures';
 import { testQueryClient } from '../lib/testing/render-console';
+import { PageTitle } from '../components/page-title';
 import { ConsoleLayout } from './console-layout';
 import { IdentitiesRoute } from './identities';
 
@@ -61,5 +62,34 @@ describe('ConsoleLayout', () => {
     expect(asked.every((token) => token === null)).toBe(true);
     expect(screen.getByText(/selected\./).textContent).toBe('No identities selected.');
     await waitFor(() => expect((screen.getByRole('combobox', { name: 'Application' }) as HTMLSelectElement).value).not.toBe(APP_ID));
+  });
+
+  it("moves focus to the new page's heading after a navigation, not on the first page nor for a query-only change", async () => {
+    stubApi({ 'GET /console/api/session': () => json(session()) });
+    selectRealm(REALM);
+    const page = (title: string) => (
+      <>
+        <PageTitle title={title} />
+        <Link to="/a?q=1">Search</Link> <Link to="/b">To B</Link>
+      </>
+    );
+    const router = createMemoryRouter([{ element: <ConsoleLayout />, children: [{ path: '/a', element: page('Page A') }, { path: '/b', element: page('Page B') }] }], { initialEntries: ['/a'] });
+    render(
+      <QueryClientProvider client={testQueryClient()}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    );
+    await screen.findByRole('heading', { name: 'Page A' });
+    expect(document.activeElement).toBe(document.body);
+
+    const search = screen.getByRole('link', { name: 'Search' });
+    search.focus();
+    fireEvent.click(search);
+    await waitFor(() => expect(router.state.location.search).toBe('?q=1'));
+    expect(document.activeElement).toBe(screen.getByRole('link', { name: 'Search' }));
+
+    fireEvent.click(screen.getByRole('link', { name: 'To B' }));
+    const heading = await screen.findByRole('heading', { name: 'Page B' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
   });
 });

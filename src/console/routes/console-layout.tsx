@@ -1,24 +1,15 @@
-import { Fragment, useEffect, useRef } from 'react';
+import { Fragment } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ConsoleShell } from '../components/console-shell';
 import { Loading } from '../components/query-state';
 import { useSession } from '../features/session/api/get-session';
 import { useRealmId } from '../lib/realm';
+import { useFocusOnNavigation } from '../../lib/focus-on-navigation';
 import { consolePaths } from '../paths';
 
-/**
- * Moves focus to the new page's heading after a client-side navigation (not on the first page,
- * and not when only the query string changes, as it does while typing a search), so screen
- * readers announce the page and keyboard users start from its top.
- */
-function useFocusHeadingOnNavigation() {
-  const { pathname } = useLocation();
-  const previous = useRef(pathname);
-  useEffect(() => {
-    if (previous.current === pathname) return;
-    previous.current = pathname;
-    document.querySelector<HTMLElement>('main h1')?.focus();
-  }, [pathname]);
+/** The new page's heading (`PageTitle`), after a client-side navigation (`useFocusOnNavigation`). */
+function focusNewPageHeading(): void {
+  document.querySelector<HTMLElement>('main h1')?.focus();
 }
 
 /** The signed-in part of the console: the shell around the matched page. The loader made sure of the session. */
@@ -26,7 +17,7 @@ export function ConsoleLayout() {
   const session = useSession();
   const location = useLocation();
   const realmId = useRealmId();
-  useFocusHeadingOnNavigation();
+  useFocusOnNavigation(focusNewPageHeading);
   if (session.isPending) return <Loading what="the console" />;
   // Signed out meanwhile (the session query was cleared): the sign-in page, then back here.
   if (!session.data) return <Navigate to={consolePaths.signIn.getHref(`${location.pathname}${location.search}`)} replace />;
