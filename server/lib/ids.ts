@@ -1,4 +1,4 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 
 // Random bytes are drawn from the CSPRNG 4 KiB at a time and handed out once
 // each: one getrandom call per request for the request id alone was 3% of
@@ -59,10 +59,11 @@ export function newSecret(bytes: number): string {
  * SHA-256 of a secret, hex. Used for binding tokens, API tokens and client
  * secrets: each is at least 256 random bits, so a fast hash is enough to make a
  * stolen database useless (a slow KDF only matters for guessable secrets like
- * passwords).
+ * passwords). The one-shot `hash` takes a quarter of the time of a Hash
+ * object (0.23 against 0.81 µs here), and job creation hashes twice.
  */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** The current time as RFC 3339 with milliseconds, UTC (`2022-04-12T05:53:07.119Z`). */

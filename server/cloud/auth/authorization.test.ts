@@ -77,6 +77,44 @@ describe.each(managementOperations.map((op) => [`${op.method.toUpperCase()} ${op
   },
 );
 
+describe.each(managementOperations.filter((op) => op.body).map((op) => [`${op.method.toUpperCase()} ${op.id}`, op] as const))(
+  'the checks of %s before its body',
+  (_name, op) => {
+    // A write operation reads its body before the checks (they run inside the
+    // write transaction), so its order of errors is held by this test.
+    it('answers a bad token, scope or path id before a malformed body, and writes nothing', async () => {
+      const t = createTestCloud();
+      const path = concretePath(t, op.path);
+      const badBody = async (opts: RequestOptions, contentType = 'application/json') => {
+        const res = await t.request(op.method.toUpperCase(), path, { ...opts, rawBody: '{"job": ', headers: { 'content-type': contentType, ...opts.headers } });
+        return { status: res.status, body: res.body as unknown };
+      };
+      const allButOne = await t.tokenWith(MANAGEMENT_SCOPES.filter((s) => s !== op.scope));
+      const before = t.db.prepare('SELECT (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM binding_jobs)').pluck().get();
+
+      expect(await badBody({ token: null })).toEqual({ status: 401, body: UNAUTHORIZED });
+      expect(await badBody({ token: null }, 'text/plain')).toEqual({ status: 401, body: UNAUTHORIZED });
+      expect(await badBody({ token: allButOne })).toEqual({ status: 403, body: FORBIDDEN });
+      if (/:(?!tenant_id|realm_id)[a-z_]+_id/.test(op.path)) {
+        const res = await t.request(op.method.toUpperCase(), path.replace(SOME_ID, 'NOT-AN-ID'), {
+          rawBody: '{"job": ',
+          headers: { 'content-type': 'application/json' },
+          conformance: false,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.message).toBe('invalid parameters');
+        const fields = (res.body.details[0].field_violations as { field: string }[]).map((v) => v.field);
+        expect(fields.length).toBeGreaterThan(0);
+        for (const field of fields) expect(field).toMatch(/_id$/);
+      }
+      // With the token, the scope and the ids right, the body is what is wrong.
+      expect(await badBody({ conformance: false })).toEqual({ status: 400, body: { code: 'bad_request', message: 'invalid request' } });
+      expect((await badBody({ conformance: false }, 'text/plain')).status).toBe(415);
+      expect(t.db.prepare('SELECT (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM binding_jobs)').pluck().get()).toBe(before);
+    });
+  },
+);
+
 describe('realm data isolation', () => {
   it("keeps realm A's identity out of reach of realm B's paths and token", async () => {
     const t = createTestCloud();
@@ -137,5 +175,29 @@ describe('realm data isolation', () => {
     expect(got.status).toBe(404);
     expect(got.body.details[0]).toMatchObject({ resource_type: 'Identity', id });
     expect((await t.get(`${t.realmPath(other)}/identities`, { token: other.management.api_token })).body.total_size).toBe(0);
+  });
+});
+
+describe('a token revoked while requests are in flight', () => {
+  it('is refused by a write that commits after the revocation, even in the same group', async () => {
+    const t = createTestCloud();
+    const doomed = await t.tokenWith(MANAGEMENT_SCOPES);
+    const doomedId = await tokenId(t, doomed);
+    const jobs = () => t.db.prepare('SELECT count(*) FROM binding_jobs').pluck().get();
+    const identityId = (await t.post(`${t.realmPath()}/identities`, identityBody('cal'))).body.id as string;
+    // Both reach the group-commit queue in this turn of the event loop, the
+    // revocation first: the write checks its token inside the transaction,
+    // after the revocation, not when the request came in.
+    const [revoked, created] = await Promise.all([
+      t.del(`${t.realmPath()}/applications/${t.tenant.management.application_id}/tokens/${doomedId}`),
+      t.post(
+        `${t.realmPath()}/identities/${identityId}/credential-binding-jobs`,
+        { job: { delivery_method: 'RETURN', authenticator_config_id: t.tenant.app.authenticator_config_id } },
+        { token: doomed },
+      ),
+    ]);
+    expect(revoked.status).toBe(200);
+    expect(created).toMatchObject({ status: 401, body: UNAUTHORIZED });
+    expect(jobs()).toBe(0);
   });
 });
