@@ -9,24 +9,23 @@ export const updateAuthenticatorConfig = defineOperation({
   scope: 'authenticator-configs:update',
   level: 'realm',
   body: updateAuthenticatorConfigBody,
-  handle: ({ params, body, deps, principal, now }) =>
-    deps.write(() => {
-      const { authenticatorConfigs, audit } = deps.repos;
-      const id = params.authenticator_config_id!;
-      const current = found(authenticatorConfigs.get(params.realm_id!, id), 'AuthenticatorConfig', id);
-      const patch = body.authenticator_config;
-      authenticatorConfigs.update(
-        {
-          ...current,
-          ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
-          ...(patch.config ? { config: patch.config } : {}),
-        },
-        now,
-      );
-      audit.record(
-        { tenant_id: current.tenant_id, realm_id: current.realm_id, actor: principal.actor, action: 'authenticator_config.update', resource_type: 'AuthenticatorConfig', resource_id: id, detail: { fields: Object.keys(patch) } },
-        now,
-      );
-      return authenticatorConfigs.get(current.realm_id, id)!;
-    }),
+  write: ({ params, body, deps, principal, now }) => {
+    const { authenticatorConfigs, audit } = deps.repos;
+    const id = params.authenticator_config_id!;
+    const current = found(authenticatorConfigs.get(params.realm_id!, id), 'AuthenticatorConfig', id);
+    const patch = body.authenticator_config;
+    authenticatorConfigs.update(
+      {
+        ...current,
+        ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
+        ...(patch.config ? { config: patch.config } : {}),
+      },
+      now,
+    );
+    audit.record(
+      { tenant_id: current.tenant_id, realm_id: current.realm_id, actor: principal.actor, action: 'authenticator_config.update', resource_type: 'AuthenticatorConfig', resource_id: id, detail: { fields: Object.keys(patch) } },
+      now,
+    );
+    return authenticatorConfigs.get(current.realm_id, id)!;
+  },
 });

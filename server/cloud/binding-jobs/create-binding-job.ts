@@ -9,25 +9,24 @@ export const createBindingJob = defineOperation({
   scope: 'credential-binding-jobs:create',
   level: 'realm',
   body: createBindingJobBody,
-  handle: ({ params, body, deps, principal, now }): Promise<CreateBindingJobResponse> =>
-    deps.write(() => {
-      const { job, link } = issueBindingJob(
-        deps,
-        {
-          tenantId: params.tenant_id!,
-          realmId: params.realm_id!,
-          identityId: params.identity_id!,
-          deliveryMethod: body.job.delivery_method,
-          authenticatorConfigId: body.job.authenticator_config_id,
-          postBindingRedirectUri: body.job.post_binding_redirect_uri,
-          actor: principal.actor,
-          fieldPrefix: 'job.',
-        },
-        now,
-      );
-      // Only RETURN hands the link to the caller; an EMAIL link goes only to the inbox.
-      return job.delivery_method === 'RETURN'
-        ? { credential_binding_job: job, credential_binding_link: link }
-        : { credential_binding_job: job };
-    }),
+  write: ({ params, body, deps, principal, now }): CreateBindingJobResponse => {
+    const { job, link } = issueBindingJob(
+      deps,
+      {
+        tenantId: params.tenant_id!,
+        realmId: params.realm_id!,
+        identityId: params.identity_id!,
+        deliveryMethod: body.job.delivery_method,
+        authenticatorConfigId: body.job.authenticator_config_id,
+        postBindingRedirectUri: body.job.post_binding_redirect_uri,
+        actor: principal.actor,
+        fieldPrefix: 'job.',
+      },
+      now,
+    );
+    // Only RETURN hands the link to the caller; an EMAIL link goes only to the inbox.
+    return job.delivery_method === 'RETURN'
+      ? { credential_binding_job: job, credential_binding_link: link }
+      : { credential_binding_job: job };
+  },
 });

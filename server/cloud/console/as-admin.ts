@@ -4,7 +4,7 @@ import { invalidField } from '../../lib/api-error';
 import { isId } from '../../lib/ids';
 import { MANAGEMENT_SCOPES } from '../auth/scopes';
 import type { CloudDeps, Principal } from '../deps';
-import type { Operation } from '../http/operation';
+import { runOperation, type Operation } from '../http/operation';
 import type { ConsoleEnv } from './session';
 
 const ALL_SCOPES: ReadonlySet<string> = new Set(MANAGEMENT_SCOPES);
@@ -36,7 +36,7 @@ export async function runAsAdmin<S extends z.ZodType | undefined>(
     scopes: ALL_SCOPES,
     actor: actorOf(c),
   };
-  return await op.handle({
+  return await runOperation(op, {
     params: { tenant_id: admin.tenant_id, realm_id: realmId, ...input.params },
     query: input.query ?? {},
     body: input.body as never,

@@ -7,21 +7,20 @@ export const revokeCredential = defineOperation({
   path: '/v1/tenants/:tenant_id/realms/:realm_id/identities/:identity_id/credentials/:credential_id/@revoke',
   scope: 'credentials:revoke',
   level: 'realm',
-  handle: ({ params, deps, principal, now }) =>
-    deps.write(() => {
-      const { credentials, audit } = deps.repos;
-      const credential = found(
-        credentials.get(params.realm_id!, params.identity_id!, params.credential_id!),
-        'Credential',
-        params.credential_id!,
+  write: ({ params, deps, principal, now }) => {
+    const { credentials, audit } = deps.repos;
+    const credential = found(
+      credentials.get(params.realm_id!, params.identity_id!, params.credential_id!),
+      'Credential',
+      params.credential_id!,
+    );
+    // Revoking twice is harmless: the second call answers the revoked credential.
+    if (credentials.revoke(credential.id, now)) {
+      audit.record(
+        { tenant_id: credential.tenant_id, realm_id: credential.realm_id, actor: principal.actor, action: 'credential.revoke', resource_type: 'Credential', resource_id: credential.id, identity_id: credential.identity_id },
+        now,
       );
-      // Revoking twice is harmless: the second call answers the revoked credential.
-      if (credentials.revoke(credential.id, now)) {
-        audit.record(
-          { tenant_id: credential.tenant_id, realm_id: credential.realm_id, actor: principal.actor, action: 'credential.revoke', resource_type: 'Credential', resource_id: credential.id, identity_id: credential.identity_id },
-          now,
-        );
-      }
-      return credentials.get(credential.realm_id, credential.identity_id, credential.id)!;
-    }),
+    }
+    return credentials.get(credential.realm_id, credential.identity_id, credential.id)!;
+  },
 });

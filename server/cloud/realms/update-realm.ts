@@ -9,15 +9,14 @@ export const updateRealm = defineOperation({
   scope: 'realms:update',
   level: 'tenant',
   body: updateRealmBody,
-  handle: ({ params, body, deps, principal, now }) =>
-    deps.write(() => {
-      const { realms, audit } = deps.repos;
-      const realm = found(realms.get(params.tenant_id!, params.realm_id!), 'Realm', params.realm_id!);
-      if (body.realm.display_name !== undefined) realms.update(realm.id, body.realm.display_name, now);
-      audit.record(
-        { tenant_id: realm.tenant_id, realm_id: realm.id, actor: principal.actor, action: 'realm.update', resource_type: 'Realm', resource_id: realm.id },
-        now,
-      );
-      return realms.get(realm.tenant_id, realm.id)!;
-    }),
+  write: ({ params, body, deps, principal, now }) => {
+    const { realms, audit } = deps.repos;
+    const realm = found(realms.get(params.tenant_id!, params.realm_id!), 'Realm', params.realm_id!);
+    if (body.realm.display_name !== undefined) realms.update(realm.id, body.realm.display_name, now);
+    audit.record(
+      { tenant_id: realm.tenant_id, realm_id: realm.id, actor: principal.actor, action: 'realm.update', resource_type: 'Realm', resource_id: realm.id },
+      now,
+    );
+    return realms.get(realm.tenant_id, realm.id)!;
+  },
 });

@@ -9,12 +9,11 @@ export const updateTenant = defineOperation({
   scope: 'tenants:update',
   level: 'tenant',
   body: updateTenantBody,
-  handle: ({ params, body, deps, principal, now }) =>
-    deps.write(() => {
-      const { tenants, audit } = deps.repos;
-      const tenant = found(tenants.get(params.tenant_id!), 'Tenant', params.tenant_id!);
-      if (body.tenant.display_name !== undefined) tenants.update(tenant.id, body.tenant.display_name, now);
-      audit.record({ tenant_id: tenant.id, actor: principal.actor, action: 'tenant.update', resource_type: 'Tenant', resource_id: tenant.id }, now);
-      return tenants.get(tenant.id)!;
-    }),
+  write: ({ params, body, deps, principal, now }) => {
+    const { tenants, audit } = deps.repos;
+    const tenant = found(tenants.get(params.tenant_id!), 'Tenant', params.tenant_id!);
+    if (body.tenant.display_name !== undefined) tenants.update(tenant.id, body.tenant.display_name, now);
+    audit.record({ tenant_id: tenant.id, actor: principal.actor, action: 'tenant.update', resource_type: 'Tenant', resource_id: tenant.id }, now);
+    return tenants.get(tenant.id)!;
+  },
 });

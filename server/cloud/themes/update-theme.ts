@@ -9,16 +9,15 @@ export const updateTheme = defineOperation({
   scope: 'themes:update',
   level: 'realm',
   body: updateThemeBody,
-  handle: ({ params, body, deps, principal, now }) =>
-    deps.write(() => {
-      const { themes, audit } = deps.repos;
-      const current = found(themes.get(params.realm_id!, params.theme_id!), 'Theme', params.theme_id!);
-      const fields = Object.fromEntries(Object.entries(body.theme).filter(([, v]) => v !== undefined));
-      themes.update({ ...current, ...fields, update_time: now.toISOString() });
-      audit.record(
-        { tenant_id: current.tenant_id, realm_id: current.realm_id, actor: principal.actor, action: 'theme.update', resource_type: 'Theme', resource_id: current.id!, detail: { fields: Object.keys(fields) } },
-        now,
-      );
-      return themes.get(current.realm_id, current.id!)!;
-    }),
+  write: ({ params, body, deps, principal, now }) => {
+    const { themes, audit } = deps.repos;
+    const current = found(themes.get(params.realm_id!, params.theme_id!), 'Theme', params.theme_id!);
+    const fields = Object.fromEntries(Object.entries(body.theme).filter(([, v]) => v !== undefined));
+    themes.update({ ...current, ...fields, update_time: now.toISOString() });
+    audit.record(
+      { tenant_id: current.tenant_id, realm_id: current.realm_id, actor: principal.actor, action: 'theme.update', resource_type: 'Theme', resource_id: current.id!, detail: { fields: Object.keys(fields) } },
+      now,
+    );
+    return themes.get(current.realm_id, current.id!)!;
+  },
 });

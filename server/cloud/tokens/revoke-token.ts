@@ -7,17 +7,16 @@ export const revokeToken = defineOperation({
   path: '/v1/tenants/:tenant_id/realms/:realm_id/applications/:application_id/tokens/:token_id',
   scope: 'tokens:delete',
   level: 'realm',
-  handle: ({ params, deps, principal, now }) =>
-    deps.write(() => {
-      const app = found(deps.repos.applications.get(params.realm_id!, params.application_id!), 'Application', params.application_id!);
-      const token = deps.repos.tokens.get(app.id, params.token_id!);
-      if (!token) throw notFound('Token', params.token_id!);
-      if (deps.repos.tokens.revoke(app.id, token.id, now)) {
-        deps.repos.audit.record(
-          { tenant_id: app.tenant_id, realm_id: app.realm_id, actor: principal.actor, action: 'token.revoke', resource_type: 'Token', resource_id: token.id },
-          now,
-        );
-      }
-      return undefined;
-    }),
+  write: ({ params, deps, principal, now }) => {
+    const app = found(deps.repos.applications.get(params.realm_id!, params.application_id!), 'Application', params.application_id!);
+    const token = deps.repos.tokens.get(app.id, params.token_id!);
+    if (!token) throw notFound('Token', params.token_id!);
+    if (deps.repos.tokens.revoke(app.id, token.id, now)) {
+      deps.repos.audit.record(
+        { tenant_id: app.tenant_id, realm_id: app.realm_id, actor: principal.actor, action: 'token.revoke', resource_type: 'Token', resource_id: token.id },
+        now,
+      );
+    }
+    return undefined;
+  },
 });
