@@ -31,6 +31,7 @@ const CONFIG_TYPES = ['embedded', 'hosted_web'];
 /** Authenticator configs: how (and from which origins) the SDK is invoked. */
 export function createAuthenticatorConfigRepository(db: Db) {
   const get = db.prepare(`SELECT rowid AS seq, * FROM authenticator_configs WHERE id = ? AND realm_id = ?`);
+  const exists = db.prepare(`SELECT EXISTS (SELECT 1 FROM authenticator_configs WHERE id = ? AND realm_id = ?)`).pluck();
   const insert = db.prepare(
     `INSERT INTO authenticator_configs (id, tenant_id, realm_id, display_name, config_json, create_time, update_time)
      VALUES (@id, @tenant_id, @realm_id, @display_name, @config_json, @now, @now)`,
@@ -53,6 +54,8 @@ export function createAuthenticatorConfigRepository(db: Db) {
   const prepared = statementCache(db);
   return {
     get: (realmId: string, id: string) => toConfig(get.get(id, realmId) as ConfigRow | undefined),
+    /** Whether the realm has this config, without reading it. */
+    exists: (realmId: string, id: string) => exists.get(id, realmId) === 1,
     insert(config: AuthenticatorConfig, now: Date): void {
       insert.run({
         id: config.id,

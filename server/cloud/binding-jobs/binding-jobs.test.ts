@@ -114,6 +114,20 @@ describe('CreateCredentialBindingJob', () => {
     expect(unknownConfig.body.details).toEqual([
       { type: 'ResourceInfo', resource_type: 'AuthenticatorConfig', id: UNKNOWN_ID, description: 'authenticator config not found' },
     ]);
+    // Another realm's config is unknown here, with or without a redirect to check against it.
+    const other = t.otherRealm();
+    const foreign = await t.post(
+      `/v1/tenants/${t.tenant.tenant_id}/realms/${other.realmId}/authenticator-configs`,
+      { authenticator_config: { config: { type: 'embedded', invoke_url: 'http://localhost:3000', trusted_origins: [] } } },
+      { token: other.token },
+    );
+    expect(foreign.status).toBe(200);
+    for (const extra of [{}, { post_binding_redirect_uri: 'http://localhost:3000/done' }]) {
+      const res = await t.post(jobsPath(t, id), jobBody(t, 'RETURN', { authenticator_config_id: foreign.body.id, ...extra }));
+      expect(res.status).toBe(404);
+      expect(res.body.details[0]).toMatchObject({ resource_type: 'AuthenticatorConfig', id: foreign.body.id });
+    }
+    expect(jobRows(t)).toHaveLength(0);
   });
 
   it("accepts a post_binding_redirect_uri on the Invoke URL's origin and refuses any other", async () => {

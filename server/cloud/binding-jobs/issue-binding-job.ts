@@ -1,6 +1,6 @@
 import type { BindingJob, DeliveryMethod } from '../../../contracts/bi/binding-job';
 import { isHttpUrl } from '../../../contracts/bi/common';
-import { found, invalidField, unprocessable } from '../../lib/api-error';
+import { found, invalidField, notFound, unprocessable } from '../../lib/api-error';
 import { hashSecret, newSecret } from '../../lib/ids';
 import type { CloudDeps } from '../deps';
 import { seal } from '../mail/seal';
@@ -33,7 +33,7 @@ export interface IssuedBindingJob {
 export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, now: Date): IssuedBindingJob {
   const { identities, bindingJobs, audit } = deps.repos;
   const identity = found(identities.contact(input.realmId, input.identityId), 'Identity', input.identityId);
-  const config = checkJobTemplate(deps, input);
+  checkJobTemplate(deps, input);
   if (input.deliveryMethod === 'EMAIL' && !identity.email) {
     throw unprocessable('Identity missing email address', { type: 'Identity', id: input.identityId });
   }
@@ -48,7 +48,7 @@ export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, no
     delivery_method: input.deliveryMethod,
     state: 'LINK_SENT' as const,
     post_binding_redirect_uri: input.postBindingRedirectUri ?? null,
-    authenticator_config_id: config.id,
+    authenticator_config_id: input.authenticatorConfigId,
     token_hash: hashSecret(token),
     expire_time: new Date(now.getTime() + deps.config.bindingTokenTtlSeconds * 1000).toISOString(),
     create_time: time,
@@ -83,16 +83,16 @@ export function issueBindingJob(deps: CloudDeps, input: IssueBindingJobInput, no
 export function checkJobTemplate(
   deps: CloudDeps,
   input: Pick<IssueBindingJobInput, 'realmId' | 'authenticatorConfigId' | 'postBindingRedirectUri' | 'fieldPrefix'>,
-) {
-  const config = found(
-    deps.repos.authenticatorConfigs.get(input.realmId, input.authenticatorConfigId),
-    'AuthenticatorConfig',
-    input.authenticatorConfigId,
-  );
-  if (input.postBindingRedirectUri !== undefined) {
-    checkRedirect(input.postBindingRedirectUri, config.config, `${input.fieldPrefix}post_binding_redirect_uri`);
+): void {
+  const configs = deps.repos.authenticatorConfigs;
+  if (input.postBindingRedirectUri === undefined) {
+    // Without a redirect to check, the config only has to exist: reading and
+    // parsing the whole config was 2% of job creation's CPU (bench:profile).
+    if (!configs.exists(input.realmId, input.authenticatorConfigId)) throw notFound('AuthenticatorConfig', input.authenticatorConfigId);
+    return;
   }
-  return config;
+  const config = found(configs.get(input.realmId, input.authenticatorConfigId), 'AuthenticatorConfig', input.authenticatorConfigId);
+  checkRedirect(input.postBindingRedirectUri, config.config, `${input.fieldPrefix}post_binding_redirect_uri`);
 }
 
 /**
