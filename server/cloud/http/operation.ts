@@ -66,43 +66,35 @@ export function mountOperations(app: Hono<CloudEnv>, deps: CloudDeps, operations
     app.on(op.method.toUpperCase(), op.path, async (c) => {
       const params = c.req.param() as Record<string, string>;
       const header = c.req.header('authorization');
-      const checked = (): Principal => {
-        const principal = deps.authenticate(header);
-        authorize(op, principal, params, deps);
-        checkIds(op, params);
-        return principal;
-      };
-      const context = (principal: Principal, body: unknown): OperationContext<never> => ({
-        params,
-        query: c.req.query(),
-        body: body as never,
-        principal,
-        deps,
-        now: deps.clock(),
-      });
       let result: OperationResult;
       if (op.write) {
         // The body is read before the checks (reading is asynchronous, the
         // transaction is not), but its errors are thrown after them: a bad
         // token still gets its 401 before a bad body gets a 400.
-        const schema = op.body;
-        const text = schema ? await c.req.text() : '';
-        const body = settle(() => (schema ? parseJsonBody(text, c.req.header('content-type'), schema) : undefined));
-        const write = op.write;
+        const text = op.body ? await c.req.text() : '';
+        const body = settle(() => (op.body ? parseJsonBody(text, c.req.header('content-type'), op.body) : undefined));
         result = await deps.write(() => {
-          const principal = checked();
-          return write(context(principal, unwrap(body)));
+          const principal = check(op, deps, header, params);
+          return op.write({ params, query: c.req.query(), body: unwrap(body) as never, principal, deps, now: deps.clock() });
         });
       } else {
-        const principal = checked();
+        const principal = check(op, deps, header, params);
         const body = op.body ? await readJsonBody(c, op.body) : undefined;
-        result = await op.handle(context(principal, body));
+        result = await op.handle({ params, query: c.req.query(), body: body as never, principal, deps, now: deps.clock() });
       }
       // Beyond Identity answers deletes with 200 and no body.
       if (result === undefined) return c.body(null, 200);
       return c.json(result as object, 200);
     });
   }
+}
+
+/** The checks every operation makes, in order: token (401), tenant, realm and scope (403), path ids (400). */
+function check(op: Operation, deps: CloudDeps, header: string | undefined, params: Record<string, string>): Principal {
+  const principal = deps.authenticate(header);
+  authorize(op, principal, params, deps);
+  checkIds(op, params);
+  return principal;
 }
 
 /** Runs an operation with a caller already checked (the Admin Console's admin). */
