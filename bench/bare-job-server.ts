@@ -53,13 +53,14 @@ function serve(): void {
         const m = route.exec(req.url ?? '');
         if (req.method !== 'POST' || !m) return void res.writeHead(404).end();
         const [, tenantId, realmId, identityId] = m as unknown as [string, string, string, string];
-        const principal = deps.authenticate(req.headers.authorization);
-        if (principal.tenantId !== tenantId || principal.realmId !== realmId || !principal.scopes.has('credential-binding-jobs:create')) {
-          return void res.writeHead(403).end();
-        }
         const body = createBindingJobBody.parse(JSON.parse(Buffer.concat(chunks).toString()));
         const now = deps.clock();
+        // As the cloud's write operations do: the token is checked inside the transaction.
         const answer = await deps.write(() => {
+          const principal = deps.authenticate(req.headers.authorization);
+          if (principal.tenantId !== tenantId || principal.realmId !== realmId || !principal.scopes.has('credential-binding-jobs:create')) {
+            throw new Error('forbidden');
+          }
           const { job, link } = issueBindingJob(
             deps,
             {
