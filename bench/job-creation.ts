@@ -1,10 +1,10 @@
 /**
  * POST credential-binding-jobs (RETURN) throughput and p99 at 64 connections
  * (autocannon), side by side with a passkey registration-options peer
- * (bench/webauthn-peer.ts) in the same run: each round runs the cloud, then the
+ * (bench/webauthn-peer.ts) in the same run: each round runs the cloud, the
  * bare reference (bench/bare-job-server.ts: the cloud's own job code on bare
- * node:http, as many processes as the cloud), then the peer; ratios are of the
- * summed rates. The cloud is the real system via startSystem with its
+ * node:http, as many processes as the cloud) and the peer in turn; ratios are
+ * of the summed rates. The cloud is the real system via startSystem with its
  * CLOUD_WORKERS processes; the peer is one Node process; autocannon runs in
  * this process.
  */
@@ -88,7 +88,13 @@ export function peerRequests() {
 
 interface Run { cloud: CostedFigure; bare: CostedFigure; peer: CostedFigure }
 
-export async function main(seconds = 5, rounds = 2): Promise<Record<string, unknown>> {
+/**
+ * Six rounds of 3 s per server, the order reversed every other round: this
+ * machine's speed drifts by 20-30% over seconds (a peer's rounds read 6.0k to
+ * 9.0k req/s within one run), so short rounds that alternate put each server
+ * into the slow and the fast stretches alike. The ratio is of the summed rates.
+ */
+export async function main(seconds = 3, rounds = 6): Promise<Record<string, unknown>> {
   const system = await startBindery();
   const workers = readCloudConfig().workers;
   const peer = await spawnServer('webauthn-peer.ts');
@@ -102,12 +108,19 @@ export async function main(seconds = 5, rounds = 2): Promise<Record<string, unkn
     await cannon(peer.url, 2, nextPeer);
     const runs: Run[] = [];
     for (let r = 0; r < rounds; r++) {
-      const cloud = await costedCannon(system.cloudUrl, seconds, nextJob, system.pid);
-      const bareFig = await costedCannon(bare.url, seconds, nextJob, bare.pid);
-      const peerFig = await costedCannon(peer.url, seconds, nextPeer, peer.pid);
+      const measure = {
+        cloud: () => costedCannon(system.cloudUrl, seconds, nextJob, system.pid),
+        bare: () => costedCannon(bare.url, seconds, nextJob, bare.pid),
+        peer: () => costedCannon(peer.url, seconds, nextPeer, peer.pid),
+      };
+      const order = (['cloud', 'bare', 'peer'] as const).slice();
+      if (r % 2 === 1) order.reverse();
+      const figures: Partial<Run> = {};
+      for (const name of order) figures[name] = await measure[name]();
+      const { cloud, bare: bareFig, peer: peerFig } = figures as Run;
       if (bareFig.non2xx > 0 || bareFig.errors > 0) throw new Error(`the bare reference failed ${bareFig.non2xx + bareFig.errors} requests`);
       console.log(
-        `[jobs] round ${r + 1}: cloud ${cloud.req_per_s} req/s p99 ${cloud.p99_ms} ms (non2xx ${cloud.non2xx}) | bare ${bareFig.req_per_s} req/s | ` +
+        `[jobs] round ${r + 1} (${order.join(', ')}): cloud ${cloud.req_per_s} req/s p99 ${cloud.p99_ms} ms (non2xx ${cloud.non2xx}) | bare ${bareFig.req_per_s} req/s | ` +
           `peer ${peerFig.req_per_s} req/s p99 ${peerFig.p99_ms} ms | cloud/peer ${round(cloud.req_per_s / peerFig.req_per_s, 3)}, bare/peer ${round(bareFig.req_per_s / peerFig.req_per_s, 3)}`,
       );
       console.log(
@@ -118,10 +131,13 @@ export async function main(seconds = 5, rounds = 2): Promise<Record<string, unkn
     }
     const sum = (f: (x: Run) => number) => runs.reduce((n, x) => n + f(x), 0);
     const ratio = round(sum((x) => x.cloud.req_per_s) / sum((x) => x.peer.req_per_s), 3);
+    // The spread of the rounds' own ratios: how far one short run could have been from the whole.
+    const roundRatios = runs.map((x) => round(x.cloud.req_per_s / x.peer.req_per_s, 3)).sort((a, b) => a - b);
     const bareRatio = round(sum((x) => x.bare.req_per_s) / sum((x) => x.peer.req_per_s), 3);
     const cloudVsBare = round(sum((x) => x.cloud.req_per_s) / sum((x) => x.bare.req_per_s), 3);
     const cloudP99 = Math.max(...runs.map((x) => x.cloud.p99_ms));
     const peerP99 = Math.max(...runs.map((x) => x.peer.p99_ms));
+    console.log(`[jobs] rounds' own ratios cloud/peer: ${roundRatios.join(', ')}`);
     console.log(`[jobs] ratio cloud/peer ${ratio} (target >= 1.0); bare/peer ${bareRatio}, cloud/bare ${cloudVsBare}; worst p99 cloud ${cloudP99} ms, peer ${peerP99} ms`);
     const budget = cpuBudget(runs);
     if (budget) {
@@ -132,11 +148,12 @@ export async function main(seconds = 5, rounds = 2): Promise<Record<string, unkn
     }
     const result = {
       setup:
-        `autocannon, ${CONNECTIONS} connections, ${rounds} rounds of ${seconds} s for each server in turn after a 2 s warm-up; cloud = real system via startSystem ` +
+        `autocannon, ${CONNECTIONS} connections, ${rounds} rounds of ${seconds} s for each server in turn (the order reversed every other round) after a 2 s warm-up; cloud = real system via startSystem ` +
         `(${workers} HTTP processes), RETURN jobs round-robin over 500 identities; bare = bench/bare-job-server.ts (${workers} processes, same database and requests); ` +
         'peer = bench/webauthn-peer.ts (one process)',
       runs,
       rate_ratio: ratio,
+      round_ratios: roundRatios,
       bare_vs_peer: bareRatio,
       cloud_vs_bare: cloudVsBare,
       worst_p99_ms: { cloud: cloudP99, peer: peerP99 },

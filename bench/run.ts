@@ -66,6 +66,7 @@ function summary(r: Partial<Record<Name, any>>): string {
     );
     const t = r.jobs.targets.job_creation_vs_peer;
     out.push('', `- ratio cloud/peer: ${t.value} (target ${t.target}) — ${yes(t.met)}`);
+    if (r.jobs.round_ratios) out.push(`- the rounds' own ratios, sorted: ${r.jobs.round_ratios.join(', ')}`);
     if (r.jobs.bare_vs_peer !== undefined) {
       out.push(`- bare reference (the cloud's own job code on bare node:http): ${r.jobs.bare_vs_peer} of the peer; the cloud is ${r.jobs.cloud_vs_bare} of it`);
     }
