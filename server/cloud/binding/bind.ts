@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import { createHash } from 'node:crypto';
-import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK } from 'jose';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import { z } from 'zod';
 import { invalidField } from '../../lib/api-error';
 import { hashSecret, newId } from '../../lib/ids';
@@ -25,7 +25,7 @@ const bindBody = z.object({
 export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Response> {
   const { job, token } = usableLink(c.get('binding'));
   const body = await readJsonBody(c, bindBody);
-  const jwk = await verifyProof(body.raw, token, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`);
+  const jwk = verifyProof(body.raw, token, `CN=${job.identity_id}, OU=${job.realm_id}, O=${job.tenant_id}`, deps.clock());
   const thumbprint = ecThumbprint(jwk);
 
   const credential = await deps.write(() => {
@@ -65,40 +65,67 @@ export async function bind(c: Context<CloudEnv>, deps: CloudDeps): Promise<Respo
   return c.json({ id: credential.id, state: credential.state, create_time: credential.create_time, update_time: credential.update_time });
 }
 
-/** Checks the proof JWT and returns the public JWK it proves possession of. */
-async function verifyProof(raw: string, token: string, expectedSub: string): Promise<JWK> {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(raw);
-  } catch {
-    throw invalidField('raw', 'must be a compact JWS');
-  }
-  const jwk = header.jwk;
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Checks the proof JWT and returns the public JWK it proves possession of.
+ * With node:crypto, synchronously: jose's `importJWK` and `jwtVerify` go
+ * through WebCrypto, whose key object, argument conversions and thread-pool
+ * hop for the verify cost about as much as the key import and the ECDSA
+ * verify themselves (`npm run bench:profile -- bind`). What `jwtVerify`
+ * checked is checked here too: a compact JWS, ES256 only, no `crit`
+ * extensions, a JSON object as claims, and `exp`/`nbf`/`iat` when present.
+ */
+function verifyProof(raw: string, token: string, expectedSub: string, now: Date): JWK {
+  const parts = raw.split('.');
+  if (parts.length !== 3 || !parts.every((part) => SEGMENT.test(part))) throw invalidField('raw', 'must be a compact JWS');
+  const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
+  const header = decodeJson(encodedHeader);
+  if (!header) throw invalidField('raw', 'must be a compact JWS');
   if (header.alg !== 'ES256') throw invalidField('raw', 'the proof must be signed with ES256');
-  if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) {
+  // No extension is understood here, so a JWS that makes one critical is refused (RFC 7515 §4.1.11).
+  if ('crit' in header) throw invalidField('raw', 'invalid proof: "crit" extensions are not supported');
+  const jwk = header.jwk as Partial<Record<string, unknown>> | undefined;
+  if (!jwk || typeof jwk !== 'object' || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) {
     throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
   }
   const publicJwk: JWK = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
-  let key: Awaited<ReturnType<typeof importJWK>>;
+  let key: KeyObject;
   try {
-    key = await importJWK(publicJwk, 'ES256');
+    // Refuses coordinates that are not a point on P-256.
+    key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
   } catch {
-    // WebCrypto refuses coordinates that are not a point on P-256 with a
-    // DOMException (DataError), not a JOSE error: still the caller's bad key.
     throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
   }
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(raw, key, { algorithms: ['ES256'] }));
-  } catch (error) {
-    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {
-      throw invalidField('raw', error instanceof joseErrors.JWSSignatureVerificationFailed ? 'signature verification failed' : `invalid proof: ${error.message}`);
+  const signature = Buffer.from(encodedSignature, 'base64url');
+  // ES256 signatures are r || s, 32 bytes each (RFC 7518 §3.4), not DER.
+  const valid =
+    signature.length === 64 &&
+    verify('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), { key, dsaEncoding: 'ieee-p1363' }, signature);
+  if (!valid) throw invalidField('raw', 'signature verification failed');
+  const payload = decodeJson(encodedPayload);
+  if (!payload) throw invalidField('raw', 'invalid proof: the claims must be a JSON object');
+  const seconds = Math.floor(now.getTime() / 1000);
+  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+    if (payload[claim] !== undefined && (typeof payload[claim] !== 'number' || !Number.isFinite(payload[claim]))) {
+      throw invalidField('raw', `invalid proof: "${claim}" must be a number`);
     }
-    throw error;
   }
+  if (typeof payload.exp === 'number' && payload.exp <= seconds) throw invalidField('raw', 'invalid proof: "exp" claim timestamp check failed');
+  if (typeof payload.nbf === 'number' && payload.nbf > seconds) throw invalidField('raw', 'invalid proof: "nbf" claim timestamp check failed');
   if (payload.token !== token) throw invalidField('raw', 'token does not match the binding token');
   if (payload.sub !== expectedSub) throw invalidField('raw', `sub must be "${expectedSub}"`);
   return publicJwk;
+}
+
+/** A base64url segment's JSON, when it is an object; undefined otherwise. */
+function decodeJson(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createPrivateKey, sign as signBytesWith } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestCloud, identityBody, APP_ORIGIN, type TestCloud } from '../test/harness';
 import { ecThumbprint } from './bind';
@@ -140,6 +141,45 @@ describe('authenticator protocol', () => {
     // Nothing was bound by any of them: the real proof still works.
     const good = await proof(token, subFor(t, identityId));
     expect((await t.post(`${jobPath}:bind`, { type: 'JWT', raw: good.raw }, auth(token))).status).toBe(200);
+  });
+
+  it('checks the proof as a JWS and a JWT: signature encoding, crit, the claims and their times', async () => {
+    const { identityId, jobPath, token } = await returnJob();
+    const sub = subFor(t, identityId);
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const { x, y } = await exportJWK(publicKey);
+    const header = { alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', x: x!, y: y! } };
+    const signed = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader(header).sign(privateKey);
+    const now = Math.floor(Date.now() / 1000);
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    // A signature over any bytes, with the same key: what a JWS library would not produce.
+    const key = createPrivateKey({ key: (await exportJWK(privateKey)) as never, format: 'jwk' });
+    const signBytes = (encodedHeader: string, encodedPayload: string, der = false) =>
+      signBytesWith('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), { key, dsaEncoding: der ? 'der' : 'ieee-p1363' }).toString('base64url');
+    const refusal = async (raw: string) => {
+      const res = await t.post(`${jobPath}:bind`, { type: 'JWT', raw }, auth(token));
+      expect(res.status, raw).toBe(400);
+      return res.body.details[0].field_violations[0].description as string;
+    };
+
+    expect(await refusal(await signed({ sub, token, exp: now - 60 }))).toBe('invalid proof: "exp" claim timestamp check failed');
+    expect(await refusal(await signed({ sub, token, nbf: now + 600 }))).toBe('invalid proof: "nbf" claim timestamp check failed');
+    expect(await refusal(await signed({ sub, token, iat: 'yesterday' }))).toBe('invalid proof: "iat" must be a number');
+    const h = b64(header);
+    const p = b64({ sub, token });
+    const critical = b64({ ...header, crit: ['urn:x'], 'urn:x': 1 });
+    expect(await refusal(`${critical}.${p}.${signBytes(critical, p)}`)).toBe('invalid proof: "crit" extensions are not supported');
+    expect(await refusal(`${h}.${p}.${signBytes(h, p, true)}`)).toBe('signature verification failed');
+    expect(await refusal(`${h}.${b64([sub, token])}.${signBytes(h, b64([sub, token]))}`)).toBe('invalid proof: the claims must be a JSON object');
+    expect(await refusal(`${h}.${p}.${signBytes(h, p)}.x`)).toBe('must be a compact JWS');
+    expect(await refusal(`${h}.${p}!.${signBytes(h, p)}`)).toBe('must be a compact JWS');
+    expect(await refusal(`${b64({ ...header, alg: 'none' })}.${p}.`)).toBe('must be a compact JWS');
+    expect(await refusal(`${b64({ ...header, alg: 'none' })}.${p}.${signBytes(h, p)}`)).toBe('the proof must be signed with ES256');
+
+    // Times in range and a signature over exactly these bytes: bound.
+    const good = `${h}.${b64({ sub, token, iat: now, nbf: now - 5, exp: now + 60 })}`;
+    const res = await t.post(`${jobPath}:bind`, { type: 'JWT', raw: `${good}.${signBytes(...(good.split('.') as [string, string]))}` }, auth(token));
+    expect(res.status).toBe(200);
   });
 
   it("finds a link by the job its URL names: a token works only on its own job's URL", async () => {
