@@ -59,13 +59,15 @@ function summary(r: Partial<Record<Name, any>>): string {
     out.push('');
   }
   if (r.jobs?.runs) {
-    out.push('## POST credential-binding-jobs (RETURN), 64 connections', '', '| round | cloud req/s | cloud p99 | bare req/s | bare p99 | peer req/s | peer p99 |', '|---|---|---|---|---|---|---|');
+    out.push('## POST credential-binding-jobs (RETURN), 64 connections', '', '| round (set.round) | cloud req/s | cloud p99 | bare req/s | bare p99 | peer req/s | peer p99 |', '|---|---|---|---|---|---|---|');
     const bare = (x: any, key: 'req_per_s' | 'p99_ms', unit = '') => (x.bare ? `${x.bare[key]}${unit}` : 'not measured');
+    const perSet = r.jobs.set_ratios ? r.jobs.runs.length / r.jobs.set_ratios.length : r.jobs.runs.length;
     r.jobs.runs.forEach((x: any, i: number) =>
-      out.push(`| ${i + 1} | ${x.cloud.req_per_s} | ${x.cloud.p99_ms} ms | ${bare(x, 'req_per_s')} | ${bare(x, 'p99_ms', ' ms')} | ${x.peer.req_per_s} | ${x.peer.p99_ms} ms |`),
+      out.push(`| ${Math.floor(i / perSet) + 1}.${(i % perSet) + 1} | ${x.cloud.req_per_s} | ${x.cloud.p99_ms} ms | ${bare(x, 'req_per_s')} | ${bare(x, 'p99_ms', ' ms')} | ${x.peer.req_per_s} | ${x.peer.p99_ms} ms |`),
     );
     const t = r.jobs.targets.job_creation_vs_peer;
     out.push('', `- ratio cloud/peer: ${t.value} (target ${t.target}) — ${yes(t.met)}`);
+    if (r.jobs.set_ratios) out.push(`- each set of fresh processes: ${r.jobs.set_ratios.join(', ')}`);
     if (r.jobs.round_ratios) out.push(`- the rounds' own ratios, sorted: ${r.jobs.round_ratios.join(', ')}`);
     if (r.jobs.bare_vs_peer !== undefined) {
       out.push(`- bare reference (the cloud's own job code on bare node:http): ${r.jobs.bare_vs_peer} of the peer; the cloud is ${r.jobs.cloud_vs_bare} of it`);
