@@ -24,9 +24,9 @@ export function createAuthenticator(tokens: TokenRepository, clock: () => Date) 
     return set;
   };
   return (header: string | undefined): Principal => {
-    const match = header ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header) : null;
-    if (!match) throw unauthorized();
-    const row = tokens.findPresented(match[1]!);
+    const token = bearerToken(header);
+    if (token === undefined) throw unauthorized();
+    const row = tokens.findPresented(token);
     if (!row || row.revoke_time !== null || row.expires * 1000 <= clock().getTime()) throw unauthorized();
     return {
       tokenId: row.id,
@@ -37,4 +37,9 @@ export function createAuthenticator(tokens: TokenRepository, clock: () => Date) 
       actor: `token:${row.id}`,
     };
   };
+}
+
+/** The token of an `Authorization: Bearer …` header (RFC 6750 syntax); undefined for any other header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header)?.[1] : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { ApiError, forbidden, invalidField, invalidParameters, malformedRequest, type FieldViolation } from '../../lib/api-error';
+import { ApiError, forbidden, invalidField, invalidParameters, malformedRequest, unauthorized, type FieldViolation } from '../../lib/api-error';
+import { bearerToken } from '../auth/authenticate';
 import { isId } from '../../lib/ids';
 import type { Scope } from '../auth/scopes';
 import type { CloudDeps, CloudEnv, Principal } from '../deps';
@@ -17,6 +18,9 @@ export interface OperationContext<B> {
 
 /** A handler's answer: a JSON body with status 200, or an empty 200 (`undefined`). */
 export type OperationResult = unknown;
+
+/** A write's answer: anything but a promise, since a write runs inside the transaction and must end there. */
+type WriteResult = (object & { then?: never }) | string | number | boolean | null | undefined;
 
 interface OperationShape<S extends z.ZodType | undefined> {
   /** The operationId in Beyond Identity's OpenAPI file. */
@@ -48,7 +52,7 @@ type Ctx<S extends z.ZodType | undefined> = OperationContext<S extends z.ZodType
 export type Operation<S extends z.ZodType | undefined = z.ZodType | undefined> = OperationShape<S> &
   (
     | { handle(ctx: Ctx<S>): OperationResult | Promise<OperationResult>; write?: never }
-    | { write(ctx: Ctx<S>): OperationResult; handle?: never }
+    | { write(ctx: Ctx<S>): WriteResult; handle?: never }
   );
 
 /** Declares an operation; the identity function keeps the body type flowing into `handle`. */
@@ -70,7 +74,10 @@ export function mountOperations(app: Hono<CloudEnv>, deps: CloudDeps, operations
       if (op.write) {
         // The body is read before the checks (reading is asynchronous, the
         // transaction is not), but its errors are thrown after them: a bad
-        // token still gets its 401 before a bad body gets a 400.
+        // token still gets its 401 before a bad body gets a 400. A header
+        // that is no bearer token at all is refused before the body is read
+        // and without taking the write lock.
+        if (bearerToken(header) === undefined) throw unauthorized();
         const text = op.body ? await c.req.text() : '';
         const body = settle(() => (op.body ? parseJsonBody(text, c.req.header('content-type'), op.body) : undefined));
         result = await deps.write(() => {

@@ -34,3 +34,28 @@ describe('a write while another process holds the write lock', () => {
     expect(ticks).toBeGreaterThan(10);
   });
 });
+
+describe('a write without a bearer token while another process holds the write lock', () => {
+  it('is refused with 401 at once, without waiting for the lock', async () => {
+    const { file } = tempDbFile();
+    const t = createTestCloud({ dbFile: file });
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: 'Bearer' }] as Record<string, string>[]) {
+        // Held for the whole request: a write that queued for the lock would not answer before the release.
+        const answered = await Promise.race([
+          t.request('POST', `${t.realmPath()}/identities`, { token: null, headers, body: identityBody('nobody') }),
+          new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 1000)),
+        ]);
+        expect(answered === 'waiting' ? answered : { status: answered.status, body: answered.body }).toEqual({
+          status: 401,
+          body: { code: 'unauthorized', message: 'unauthorized' },
+        });
+      }
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+  });
+});
