@@ -89,6 +89,11 @@ function verifyProof(raw: string, token: string, expectedSub: string, now: Date)
   if (!jwk || typeof jwk !== 'object' || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) {
     throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
   }
+  // Each coordinate is exactly 32 bytes (RFC 7518 §6.2.1.2), canonically encoded: a longer
+  // spelling of the same point would be the same key under another thumbprint.
+  if (![jwk.x, jwk.y].every((c) => Buffer.from(c, 'base64url').toString('base64url') === c && Buffer.byteLength(c, 'base64url') === 32)) {
+    throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
+  }
   const publicJwk: JWK = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
   let key: KeyObject;
   try {

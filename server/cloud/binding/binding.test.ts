@@ -176,6 +176,10 @@ describe('authenticator protocol', () => {
     expect(await refusal(`${b64({ ...header, alg: 'none' })}.${p}.`)).toBe('must be a compact JWS');
     expect(await refusal(`${b64({ ...header, alg: 'none' })}.${p}.${signBytes(h, p)}`)).toBe('the proof must be signed with ES256');
 
+    // The same point with a coordinate spelled in 33 bytes (a leading zero): another thumbprint for one key.
+    const padded = b64({ ...header, jwk: { ...header.jwk, x: Buffer.concat([Buffer.alloc(1), Buffer.from(x!, 'base64url')]).toString('base64url') } });
+    expect(await refusal(`${padded}.${p}.${signBytes(padded, p)}`)).toBe('the header must carry the new P-256 public key as "jwk"');
+
     // Times in range and a signature over exactly these bytes: bound.
     const good = `${h}.${b64({ sub, token, iat: now, nbf: now - 5, exp: now + 60 })}`;
     const res = await t.post(`${jobPath}:bind`, { type: 'JWT', raw: `${good}.${signBytes(...(good.split('.') as [string, string]))}` }, auth(token));
