@@ -55,7 +55,7 @@ export type Operation<S extends z.ZodType | undefined = z.ZodType | undefined> =
     | { write(ctx: Ctx<S>): WriteResult; handle?: never }
   );
 
-/** Declares an operation; the identity function keeps the body type flowing into `handle`. */
+/** Declares an operation; the identity function keeps the body type flowing into `handle` or `write`. */
 export function defineOperation<S extends z.ZodType | undefined = undefined>(op: Operation<S>): Operation<S> {
   return op;
 }
