@@ -94,7 +94,7 @@ interface Run { cloud: CostedFigure; bare: CostedFigure; peer: CostedFigure }
  * second. Two effects on this machine, both measured: its speed drifts by
  * 20-30% over seconds, which short alternating rounds share out; and one Node
  * process runs the same code at a steady speed that differs from the next
- * one's (six fresh peers: 7.1k to 9.5k req/s, each within 5% of itself), which
+ * one's (six fresh peers: 7.1k to 9.5k req/s, each within 7% of itself), which
  * only more processes average out. The ratio is of the summed rates.
  */
 export async function main(seconds = 3, rounds = 2, sets = 3): Promise<Record<string, unknown>> {
