@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { invalidField } from '../../lib/api-error';
@@ -98,7 +98,7 @@ function verifyProof(raw: string, token: string, expectedSub: string, now: Date)
   let key: KeyObject;
   try {
     // Refuses coordinates that are not a point on P-256.
-    key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
+    key = createPublicKey({ key: publicJwk as NodeJwk, format: 'jwk' });
   } catch {
     throw invalidField('raw', 'the header must carry the new P-256 public key as "jwk"');
   }
