@@ -6,6 +6,11 @@
  * peer it splits the gap: the framework's share (cloud vs this) and the work's
  * (this vs the peer). It opens the running system's database file
  * (`BARE_DB`) and serves from `BARE_WORKERS` processes, as the cloud does.
+ *
+ * `BARE_OWN_FILES=1` (bench/job-costs.ts only): every process but the first
+ * serves from its own copy of the file, taken as it starts. Not a design
+ * anyone could ship (each process sees only its own jobs); it measures what
+ * sharing one SQLite file between writing processes costs.
  */
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
@@ -34,8 +39,16 @@ if (cluster.isPrimary && workers > 1) {
 }
 
 function serve(): void {
+  let file = process.env.BARE_DB!;
+  if (process.env.BARE_OWN_FILES === '1' && cluster.isWorker && cluster.worker!.id > 1) {
+    const shared = openDb(file);
+    const own = `${file}.own-${cluster.worker!.id}`;
+    shared.prepare('VACUUM INTO ?').run(own);
+    shared.close();
+    file = own;
+  }
   const { deps } = buildCloud({
-    db: openDb(process.env.BARE_DB!),
+    db: openDb(file),
     log: createLogger({ service: 'bench-bare' }),
     config: {
       apiBaseUrl: 'http://localhost',

@@ -3,7 +3,7 @@
  * `npm run bench`: runs every benchmark in turn (each starts and stops its own
  * servers on free loopback ports, by PID / process group) and writes
  * bench/results/<name>.json and bench/results/summary.md.
- * `npm run bench -- bind jobs` runs a subset (bind, jobs, email, scaling, browser);
+ * `npm run bench -- bind jobs` runs a subset (bind, jobs, costs, email, scaling, browser);
  * `npm run bench -- --summary-only` rewrites summary.md from the JSON files already there.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,15 +14,16 @@ import { main as email } from './email-latency';
 import { main as jobs } from './job-creation';
 import { machine, RESULTS } from './lib';
 import { main as scaling } from './scaling';
+import { main as costs } from './job-costs';
 
-const ALL = { bind, jobs, email, scaling, browser } as const;
+const ALL = { bind, jobs, costs, email, scaling, browser } as const;
 type Name = keyof typeof ALL;
 
 async function run(): Promise<void> {
   const wanted = (process.argv.slice(2).filter((a) => a in ALL) as Name[]);
   const names = wanted.length ? wanted : (Object.keys(ALL) as Name[]);
   const results: Partial<Record<Name, any>> = {};
-  const files: Record<Name, string> = { bind: 'bind-ceremony', jobs: 'job-creation', email: 'email-latency', scaling: 'scaling', browser: 'browser' };
+  const files: Record<Name, string> = { bind: 'bind-ceremony', jobs: 'job-creation', costs: 'job-costs', email: 'email-latency', scaling: 'scaling', browser: 'browser' };
   if (process.argv.includes('--summary-only')) {
     for (const name of names) {
       const file = path.join(RESULTS, `${files[name]}.json`);
@@ -80,6 +81,17 @@ function summary(r: Partial<Record<Name, any>>): string {
       );
     }
     out.push('');
+  }
+  if (r.costs?.summary) {
+    const x = r.costs.summary;
+    const q = r.costs.ratios;
+    const row = (name: string, f: any) => `| ${name} | ${f.req_per_s} | ${f.server_cpu_us} µs | ${f.idle_share} |`;
+    out.push('## Where job creation\'s cost lies (bare reference, RETURN jobs, 64 connections)', '', '| setup | req/s | CPU per request | cores idle |', '|---|---|---|---|',
+      row('one process', x.one_process), row('two processes, one file (as the cloud)', x.two_processes_one_file),
+      row('two processes, each its own file (not a design)', x.two_processes_own_files),
+      row('two processes, one file, no index on the identity\'s jobs (not a design)', x.two_processes_no_identity_index), '',
+      `- two processes over one file: ${q.two_processes_one_file_vs_one} of one process; each over its own file: ${q.own_files_vs_one_file} of over one file; ` +
+        `without the identity's jobs index: ${q.no_identity_index_vs_one_file} of with it`, '');
   }
   if (r.email?.delivery_latency) {
     const e = r.email;
