@@ -705,6 +705,31 @@ describe('activity', () => {
       ['credential_binding_job.create', 'identity.create'],
     ]);
   });
+  it("still shows a deleted identity's job creations, whose jobs went with it", async () => {
+    const ann = await createIdentity('ann', 'Ann', 'ann@example.com');
+    const bob = await createIdentity('bob', 'Bob', 'bob@example.com');
+    await client.post(client.realmPath(`/identities/${ann.id}/jobs`), { application_id: t.tenant.app.application_id });
+    await client.post(client.realmPath(`/identities/${bob.id}/jobs`), { application_id: t.tenant.app.application_id });
+    await client.post(client.realmPath(`/identities/${ann.id}/jobs`), { application_id: t.tenant.app.application_id });
+    expect((await client.del(client.realmPath(`/identities/${ann.id}`))).status).toBe(204);
+
+    const pages: string[][] = [];
+    let before: number | null | undefined;
+    do {
+      const query = { identity_id: ann.id, page_size: 2, ...(before ? { before } : {}) };
+      const page = activityResponse.parse((await client.get(consolePath('listActivity', { realm_id: client.realm }, query))).body);
+      expect(page.events.every((e) => e.identity_id === ann.id)).toBe(true);
+      pages.push(page.events.map((e) => e.action));
+      before = page.next_before;
+    } while (before);
+    expect(pages).toEqual([
+      ['identity.delete', 'credential_binding_job.create'],
+      ['credential_binding_job.create', 'identity.create'],
+    ]);
+    // Bob, still there, is read the usual way, through his jobs.
+    const bobOnly = activityResponse.parse((await client.get(consolePath('listActivity', { realm_id: client.realm }, { identity_id: bob.id }))).body);
+    expect(bobOnly.events.map((e) => e.action)).toEqual(['credential_binding_job.create', 'identity.create']);
+  });
 });
 
 describe('serving the SPA', () => {

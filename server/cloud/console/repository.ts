@@ -53,6 +53,16 @@ export const ACTIVITY_OF_IDENTITY_SQL = `SELECT * FROM (
      ORDER BY a.seq DESC LIMIT @limit)
   ORDER BY seq DESC LIMIT @limit`;
 
+/**
+ * The same for an identity no longer in the realm. Its jobs went with it (ON DELETE
+ * CASCADE), and with them the way to its job creations, so its events are read off the
+ * tenant's log backwards, on audit_events_by_tenant. Only pages about a deleted identity
+ * (a link from its `identity.delete` event) pay for that; the log's other events are skipped.
+ */
+export const ACTIVITY_OF_GONE_IDENTITY_SQL = `SELECT * FROM audit_events INDEXED BY audit_events_by_tenant
+  WHERE tenant_id = @tenant AND identity_id = @identity AND (realm_id = @realm OR realm_id IS NULL) AND seq < @before
+  ORDER BY seq DESC LIMIT @limit`;
+
 export function createConsoleRepository(db: Db) {
   const adminByUsername = db.prepare(`SELECT * FROM admins WHERE username = ?`);
   const adminById = db.prepare(`SELECT * FROM admins WHERE id = ?`);
@@ -110,9 +120,11 @@ export function createConsoleRepository(db: Db) {
   );
   // Job creations are not in audit_events_by_identity (migration 15: it kept job creation
   // writing a page in the middle of that index per job); they are found through the identity's
-  // jobs. A job goes only with its identity (or realm), so an identity deleted since shows
-  // its other events without its job creations.
+  // jobs. A job goes only with its identity (or realm), so for an identity deleted since, the
+  // tenant's log is read instead (ACTIVITY_OF_GONE_IDENTITY_SQL).
   const activityOfIdentity = db.prepare(ACTIVITY_OF_IDENTITY_SQL);
+  const activityOfGoneIdentity = db.prepare(ACTIVITY_OF_GONE_IDENTITY_SQL);
+  const identityInRealm = db.prepare(`SELECT EXISTS (SELECT 1 FROM identities WHERE id = ? AND realm_id = ?)`).pluck();
 
   return {
     adminByUsername: (username: string) => adminByUsername.get(username) as AdminRecord | undefined,
@@ -177,7 +189,12 @@ export function createConsoleRepository(db: Db) {
         limit: options.limit,
         ...(options.identityId ? { identity: options.identityId } : {}),
       };
-      const rows = (options.identityId ? activityOfIdentity : activityAll).all(args) as (Omit<AuditRow, 'detail'> & {
+      const statement = !options.identityId
+        ? activityAll
+        : identityInRealm.get(options.identityId, realmId) === 1
+          ? activityOfIdentity
+          : activityOfGoneIdentity;
+      const rows = statement.all(args) as (Omit<AuditRow, 'detail'> & {
         tenant_id: string;
         detail_json: string | null;
       })[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_QUEUE_COUNT } from '../batch-jobs/repository';
-import { ACTIVITY_OF_IDENTITY_SQL } from '../console/repository';
+import { ACTIVITY_OF_GONE_IDENTITY_SQL, ACTIVITY_OF_IDENTITY_SQL } from '../console/repository';
 import { IDENTITY_SELECT } from '../identities/repository';
 import { REALM_CHILDREN_SQL } from '../realms/repository';
 import { createBindingJobRepository } from '../binding-jobs/repository';
@@ -94,6 +94,10 @@ describe("query plan of an identity's activity (the console)", () => {
     expect(detail).toContain('SEARCH j USING INDEX binding_jobs_by_identity (identity_id=? AND realm_id=?)');
     expect(detail).toContain('SEARCH a USING INDEX audit_events_by_job_created (resource_id=? AND rowid<?)');
     expect(detail).not.toMatch(/SCAN (audit_events|a|j)\b|audit_events_by_tenant/);
+  });
+
+  it("reads a deleted identity's events off the tenant's log backwards, from the page's start", () => {
+    expect(planOf(ACTIVITY_OF_GONE_IDENTITY_SQL)).toBe('SEARCH audit_events USING INDEX audit_events_by_tenant (tenant_id=? AND seq<?)');
   });
 });
 
