@@ -647,6 +647,20 @@ describe('theme', () => {
 });
 
 describe('activity', () => {
+  /** An identity's activity, two events a page, as the console pages through it: each page's actions. */
+  async function activityPages(identityId: string): Promise<string[][]> {
+    const pages: string[][] = [];
+    let before: number | null | undefined;
+    do {
+      const query = { identity_id: identityId, page_size: 2, ...(before ? { before } : {}) };
+      const page = activityResponse.parse((await client.get(consolePath('listActivity', { realm_id: client.realm }, query))).body);
+      expect(page.events.every((e) => e.identity_id === identityId)).toBe(true);
+      pages.push(page.events.map((e) => e.action));
+      before = page.next_before;
+    } while (before);
+    return pages;
+  }
+
   it('lists the audit log newest first, filtered by identity, by page', async () => {
     const ann = await createIdentity('ann', 'Ann', 'ann@example.com');
     const bob = await createIdentity('bob', 'Bob', 'bob@example.com');
@@ -690,21 +704,13 @@ describe('activity', () => {
     await client.patch(client.realmPath(`/identities/${ann.id}`), { display_name: 'Ann F.' });
     await job();
 
-    const pages: string[][] = [];
-    let before: number | null | undefined;
-    do {
-      const query = { identity_id: ann.id, page_size: 2, ...(before ? { before } : {}) };
-      const page = activityResponse.parse((await client.get(consolePath('listActivity', { realm_id: client.realm }, query))).body);
-      expect(page.events.every((e) => e.identity_id === ann.id)).toBe(true);
-      pages.push(page.events.map((e) => e.action));
-      before = page.next_before;
-    } while (before);
-    expect(pages).toEqual([
+    expect(await activityPages(ann.id)).toEqual([
       ['credential_binding_job.create', 'identity.update'],
       ['credential_binding_job.create', 'identity.update'],
       ['credential_binding_job.create', 'identity.create'],
     ]);
   });
+
   it("still shows a deleted identity's job creations, whose jobs went with it", async () => {
     const ann = await createIdentity('ann', 'Ann', 'ann@example.com');
     const bob = await createIdentity('bob', 'Bob', 'bob@example.com');
@@ -713,16 +719,7 @@ describe('activity', () => {
     await client.post(client.realmPath(`/identities/${ann.id}/jobs`), { application_id: t.tenant.app.application_id });
     expect((await client.del(client.realmPath(`/identities/${ann.id}`))).status).toBe(204);
 
-    const pages: string[][] = [];
-    let before: number | null | undefined;
-    do {
-      const query = { identity_id: ann.id, page_size: 2, ...(before ? { before } : {}) };
-      const page = activityResponse.parse((await client.get(consolePath('listActivity', { realm_id: client.realm }, query))).body);
-      expect(page.events.every((e) => e.identity_id === ann.id)).toBe(true);
-      pages.push(page.events.map((e) => e.action));
-      before = page.next_before;
-    } while (before);
-    expect(pages).toEqual([
+    expect(await activityPages(ann.id)).toEqual([
       ['identity.delete', 'credential_binding_job.create'],
       ['credential_binding_job.create', 'identity.create'],
     ]);
