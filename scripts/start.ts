@@ -17,7 +17,11 @@ import { CA_NICKNAME, hasCertutil, isTrusted } from './support/nss';
 async function main(): Promise<void> {
   const log = createLogger({ service: 'bindery' });
   const cloudConfig = readCloudConfig();
-  const cloud = await startCloud(cloudConfig, log.child({ part: 'cloud' }), { distDir: resolve('dist'), workers: cloudConfig.workers });
+  const cloud = await startCloud(cloudConfig, log.child({ part: 'cloud' }), {
+    distDir: resolve('dist'),
+    workers: cloudConfig.workers,
+    pinWorkers: cloudConfig.pinWorkers,
+  });
   const stops: (() => Promise<void>)[] = [() => cloud.stop()];
 
   let stopping = false;

@@ -21,6 +21,8 @@ const env = z.object({
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   // One HTTP process per core, up to two: see bench/results/summary.md for what each adds.
   CLOUD_WORKERS: z.coerce.number().int().min(1).max(16).default(Math.min(2, availableParallelism())),
+  // Each HTTP worker on a core of its own: see startCloudWorkers.
+  CLOUD_PIN_WORKERS: z.enum(['auto', '1', '0']).default('auto'),
 });
 
 export interface CloudRuntimeConfig extends CloudConfig {
@@ -31,6 +33,11 @@ export interface CloudRuntimeConfig extends CloudConfig {
   dbFile: string;
   /** HTTP processes serving `port` (CLOUD_WORKERS). */
   workers: number;
+  /**
+   * Whether each worker is pinned to a core of its own (CLOUD_PIN_WORKERS):
+   * `auto` pins on Linux when there are as many workers as cores or more.
+   */
+  pinWorkers: boolean;
   /** The app's origin: the seeded authenticator config's Invoke URL and trusted origin. */
   appOrigin: string;
   mail: {
@@ -62,6 +69,10 @@ export function readCloudConfig(source: NodeJS.ProcessEnv = process.env): CloudR
     dataDir: e.DATA_DIR,
     dbFile: join(e.DATA_DIR, 'cloud.sqlite'),
     workers: e.CLOUD_WORKERS,
+    pinWorkers:
+      e.CLOUD_PIN_WORKERS === 'auto'
+        ? process.platform === 'linux' && e.CLOUD_WORKERS > 1 && e.CLOUD_WORKERS >= availableParallelism()
+        : e.CLOUD_PIN_WORKERS === '1',
     apiBaseUrl,
     authBaseUrl: apiBaseUrl,
     appOrigin: new URL(e.APP_PUBLIC_URL ?? `http://localhost:${e.APP_PORT}`).origin,

@@ -16,6 +16,7 @@ import { smtpTransportOptions } from './mail/transport-options';
 import { createMailWorker } from './mail/worker';
 import { startOidcHousekeeping } from './oidc/housekeeping';
 import { ensureDevTenant, readDevTenant } from './seed';
+import { pinToCore } from './pin-core';
 import { ensureLocalTls } from './tls/local-ca';
 
 export interface StartCloudOptions {
@@ -26,6 +27,8 @@ export interface StartCloudOptions {
    * this process; more fork cluster workers (see `startCloudWorkers`).
    */
   workers?: number;
+  /** Pins each worker to a core of its own (CLOUD_PIN_WORKERS); only with more than one worker. */
+  pinWorkers?: boolean;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
             log,
             onMailQueued: () => cloud.deps.onMailQueued(),
             distDir: options.distDir ?? resolve('dist'),
+            ...(options.pinWorkers ? { pin: pinToCore } : {}),
             ...(capture ? { inbox: () => capture.messages() } : {}),
           })
         : undefined;
