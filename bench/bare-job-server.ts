@@ -7,6 +7,9 @@
  * (this vs the peer). It opens the running system's database file
  * (`BARE_DB`) and serves from `BARE_WORKERS` processes, as the cloud does.
  *
+ * `BARE_PIN=1` pins worker k to the k-th core, as the cloud does with
+ * CLOUD_PIN_WORKERS (the benches follow the cloud's setting).
+ *
  * `BARE_OWN_FILES=1` (bench/job-costs.ts only): every process but the first
  * serves from its own copy of the file, taken as it starts. Not a design
  * anyone could ship (each process sees only its own jobs); it measures what
@@ -18,6 +21,7 @@ import { createBindingJobBody } from '../contracts/bi/binding-job';
 import { buildCloud } from '../server/cloud/app';
 import { issueBindingJob } from '../server/cloud/binding-jobs/issue-binding-job';
 import { openDb } from '../server/cloud/db/open';
+import { pinToCore } from '../server/cloud/pin-core';
 import { createLogger } from '../server/lib/logger';
 
 const workers = Number(process.env.BARE_WORKERS ?? '1');
@@ -26,7 +30,10 @@ const port = Number(process.env.BARE_PORT ?? '0');
 if (cluster.isPrimary && workers > 1) {
   // Workers share one port (cluster): the primary hands out connections, as the cloud's does.
   let ready = 0;
-  for (let i = 0; i < workers; i++) cluster.fork();
+  for (let i = 0; i < workers; i++) {
+    const pid = cluster.fork().process.pid;
+    if (process.env.BARE_PIN === '1' && pid !== undefined) void pinToCore(pid, i);
+  }
   cluster.on('message', (_worker, message: { port: number }) => {
     if (++ready === workers) console.log(`LISTENING ${message.port}`);
   });

@@ -19,6 +19,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readCloudConfig } from '../server/cloud/config';
 import { cannon, costedCannon, jobRequests, type CostedFigure } from './job-creation';
 import { removeDir, round, spawnServer, startBindery, writeResult } from './lib';
 
@@ -32,6 +33,8 @@ type Setup = keyof typeof SETUPS;
 const setups = Object.keys(SETUPS) as Setup[];
 
 export async function main(seconds = 3, rounds = 2, sets = 2): Promise<Record<string, unknown>> {
+  // Two processes are pinned to cores as the cloud's would be.
+  const pin = readCloudConfig().pinWorkers;
   const figures = Object.fromEntries(setups.map((s) => [s, [] as CostedFigure[]])) as Record<Setup, CostedFigure[]>;
   for (let set = 0; set < sets; set++) {
     const system = await startBindery();
@@ -47,6 +50,7 @@ export async function main(seconds = 3, rounds = 2, sets = 2): Promise<Record<st
           BARE_DB: file,
           BARE_WORKERS: String(SETUPS[setup].workers),
           ...(SETUPS[setup].ownFiles ? { BARE_OWN_FILES: '1' } : {}),
+          ...(pin && SETUPS[setup].workers > 1 ? { BARE_PIN: '1' } : {}),
         });
         if (SETUPS[setup].dropIdentityIndex) {
           // Dropped once the server has prepared its statements (one of them names the index,
@@ -95,6 +99,7 @@ export async function main(seconds = 3, rounds = 2, sets = 2): Promise<Record<st
   const result = {
     setup:
       `bench/bare-job-server.ts, RETURN jobs round-robin over 500 identities, autocannon at 64 connections; each setup over its own copy of the database; ` +
+      `${pin ? 'two processes pinned to a core each, as the cloud pins its workers; ' : ''}` +
       `${sets} sets of fresh processes, ${rounds} rounds of ${seconds} s for each setup in turn (order reversed every other round)`,
     runs: figures,
     summary,

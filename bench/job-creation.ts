@@ -98,14 +98,18 @@ interface Run { cloud: CostedFigure; bare: CostedFigure; peer: CostedFigure }
  * only more processes average out. The ratio is of the summed rates.
  */
 export async function main(seconds = 3, rounds = 2, sets = 3): Promise<Record<string, unknown>> {
-  const workers = readCloudConfig().workers;
+  const { workers, pinWorkers } = readCloudConfig();
   const runs: Run[] = [];
   const setRatios: number[] = [];
   for (let set = 0; set < sets; set++) {
     const system = await startBindery();
     const peer = await spawnServer('webauthn-peer.ts');
     // Beside the idle system, over its database: the same tenant, token, identities and config.
-    const bare = await spawnServer('bare-job-server.ts', { BARE_DB: path.join(system.dataDir, 'cloud.sqlite'), BARE_WORKERS: String(workers) });
+    const bare = await spawnServer('bare-job-server.ts', {
+      BARE_DB: path.join(system.dataDir, 'cloud.sqlite'),
+      BARE_WORKERS: String(workers),
+      BARE_PIN: pinWorkers ? '1' : '0',
+    });
     try {
       const nextJob = await jobRequests(system, 500);
       const nextPeer = peerRequests();
@@ -167,7 +171,7 @@ export async function main(seconds = 3, rounds = 2, sets = 3): Promise<Record<st
     setup:
       `autocannon, ${CONNECTIONS} connections; ${sets} sets of fresh processes, each ${rounds} rounds of ${seconds} s for each server in turn ` +
       `(the order reversed every other round) after a 2 s warm-up; cloud = real system via startSystem ` +
-      `(${workers} HTTP processes), RETURN jobs round-robin over 500 identities; bare = bench/bare-job-server.ts (${workers} processes, same database and requests); ` +
+      `(${workers} HTTP processes${pinWorkers ? ', each pinned to a core' : ''}), RETURN jobs round-robin over 500 identities; bare = bench/bare-job-server.ts (${workers} processes, pinned as the cloud's, same database and requests); ` +
       'peer = bench/webauthn-peer.ts (one process)',
     runs,
     rate_ratio: ratio,
