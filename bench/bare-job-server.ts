@@ -32,7 +32,7 @@ if (cluster.isPrimary && workers > 1) {
   let ready = 0;
   for (let i = 0; i < workers; i++) {
     const pid = cluster.fork().process.pid;
-    if (process.env.BARE_PIN === '1' && pid !== undefined) void pinToCore(pid, i);
+    if (process.env.BARE_PIN === '1' && pid !== undefined) pinToCore(pid, i).catch((error: unknown) => console.error('could not pin', error));
   }
   cluster.on('message', (_worker, message: { port: number }) => {
     if (++ready === workers) console.log(`LISTENING ${message.port}`);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import cluster from 'node:cluster';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -52,6 +53,36 @@ function livePids(): number[] {
     .map((worker) => worker!.process.pid!);
 }
 
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kills the worker on core `core` and waits for its replacement: every thread of it on the
+ * same core, and the other worker, on `other`, untouched. Updates `byCore`.
+ */
+async function replaceAndExpect(byCore: Map<string, number>, core: string, other: string): Promise<void> {
+  const dead = byCore.get(core)!;
+  const survivor = byCore.get(other)!;
+  process.kill(dead, 'SIGKILL');
+  const deadline = Date.now() + 30_000;
+  let replacement: number | undefined;
+  while (Date.now() < deadline) {
+    replacement = livePids().find((pid) => pid !== dead && pid !== survivor);
+    if (replacement !== undefined && threadCores(replacement).every((cores) => cores === core)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(replacement, 'a replacement worker came up').toBeDefined();
+  expect(new Set(threadCores(replacement!))).toEqual(new Set([core]));
+  expect(new Set(threadCores(survivor))).toEqual(new Set([other]));
+  byCore.set(core, replacement!);
+}
+
 /** Starts the cloud with two workers on a fixed port (workers share a port only when it is fixed). */
 async function startWithWorkers(pinWorkers: boolean) {
   const env = { DATA_DIR: dataDir, CLOUD_PORT: String(await freePort()), CLOUD_TLS_PORT: '0', SMTP_CAPTURE_PORT: '0' };
@@ -63,6 +94,7 @@ async function startWithWorkers(pinWorkers: boolean) {
 
 describe.runIf(process.platform === 'linux' && availableParallelism() >= 2)('cloud workers on cores (CLOUD_PIN_WORKERS)', () => {
   it('pins worker k, every thread of it, to the k-th core; a replacement takes the core of the worker it replaces', async () => {
+    expect(hasTaskset(), 'taskset (util-linux) on PATH: the cloud pins with it').toBe(true);
     const [first, second] = allowedCores().map(String) as [string, string];
     const cloud = await startWithWorkers(true);
     try {
@@ -74,24 +106,14 @@ describe.runIf(process.platform === 'linux' && availableParallelism() >= 2)('clo
       }
       expect([...byCore.keys()].sort()).toEqual([first, second].sort());
 
-      // The one on the second core: a replacement numbered after the live ones would land elsewhere.
-      const dead = byCore.get(second)!;
-      const survivor = byCore.get(first)!;
-      process.kill(dead, 'SIGKILL');
-      const deadline = Date.now() + 30_000;
-      let replacement: number | undefined;
-      while (Date.now() < deadline) {
-        replacement = livePids().find((pid) => pid !== dead && pid !== survivor);
-        if (replacement !== undefined && threadCores(replacement).every((cores) => cores === second)) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(replacement, 'a replacement worker came up').toBeDefined();
-      expect(new Set(threadCores(replacement!))).toEqual(new Set([second]));
-      expect(new Set(threadCores(survivor))).toEqual(new Set([first]));
+      // The second core's worker, then the first's: a replacement numbered after the live ones
+      // (or by their count) would land on the wrong core in one of the two.
+      await replaceAndExpect(byCore, second, first);
+      await replaceAndExpect(byCore, first, second);
     } finally {
       await cloud.stop();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('leaves the workers to the scheduler when not asked to pin', async () => {
     const cloud = await startWithWorkers(false);

@@ -74,7 +74,8 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
     try {
       await options.pin(pid, slot);
     } catch (error) {
-      options.log.warn('could not pin a cloud worker to its core; it runs unpinned', { pid, slot, error });
+      // One that died meanwhile is reported, and replaced, by its exit.
+      if (!worker.isDead()) options.log.warn('could not pin a cloud worker to its core; it runs unpinned', { pid, slot, error });
     }
   };
 
@@ -84,7 +85,7 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
       workers.add(worker);
       const slot = freeSlot();
       slots.set(worker, slot);
-      // Pinned from its first moment, so that the threads it starts inherit the core; ready waits for it.
+      // Pinned as it starts, every thread it has by then; those it starts later inherit the core. Ready waits for it.
       const pinned = pinWorker(worker, slot);
       let ready = false;
       // A send to a worker that is exiting fails with EPIPE: not the primary's problem.
@@ -92,7 +93,8 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
       worker.on('message', (message: ToPrimary) => {
         if (message.type === 'ready') {
           ready = true;
-          void pinned.then(resolve);
+          // Settles either way: a failed pin is logged, not fatal.
+          void pinned.then(resolve, resolve);
         } else if (message.type === 'mail-queued') options.onMailQueued();
         else if (message.type === 'inbox') tell(worker, { type: 'inbox', id: message.id, messages: options.inbox?.() ?? [] });
       });

@@ -35,7 +35,7 @@ export interface CloudRuntimeConfig extends CloudConfig {
   workers: number;
   /**
    * Whether each worker is pinned to a core of its own (CLOUD_PIN_WORKERS):
-   * `auto` pins on Linux when there are as many workers as cores or more.
+   * `auto` pins on Linux when there are exactly as many workers as cores.
    */
   pinWorkers: boolean;
   /** The app's origin: the seeded authenticator config's Invoke URL and trusted origin. */
@@ -71,7 +71,8 @@ export function readCloudConfig(source: NodeJS.ProcessEnv = process.env): CloudR
     workers: e.CLOUD_WORKERS,
     pinWorkers:
       e.CLOUD_PIN_WORKERS === 'auto'
-        ? process.platform === 'linux' && e.CLOUD_WORKERS > 1 && e.CLOUD_WORKERS >= availableParallelism()
+        ? // More workers than cores would be pinned two to a core, where the scheduler could not spread them.
+          process.platform === 'linux' && e.CLOUD_WORKERS > 1 && e.CLOUD_WORKERS === availableParallelism()
         : e.CLOUD_PIN_WORKERS === '1',
     apiBaseUrl,
     authBaseUrl: apiBaseUrl,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedCores } from './pin-core';
+import { allowedCores, coreForSlot } from './pin-core';
 
 describe('allowedCores', () => {
   it('reads the kernel list of single cores and ranges', () => {
@@ -9,5 +9,11 @@ describe('allowedCores', () => {
 
   it('says so when the list is missing', () => {
     expect(() => allowedCores('Name:\tnode\n')).toThrow(/Cpus_allowed_list/);
+  });
+});
+
+describe('coreForSlot', () => {
+  it('takes the slot-th of the cores this process may use, which need not start at 0', () => {
+    expect([0, 1, 2].map((slot) => coreForSlot(slot, [4, 6]))).toEqual([4, 6, 4]);
   });
 });

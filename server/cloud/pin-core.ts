@@ -8,13 +8,18 @@ import { readFileSync } from 'node:fs';
  * affinity, so this runs util-linux's `taskset` (Linux only).
  */
 export function pinToCore(pid: number, slot: number): Promise<void> {
-  const cores = allowedCores();
-  const core = cores[slot % cores.length]!;
+  const core = coreForSlot(slot, allowedCores());
   return new Promise((resolve, reject) => {
     execFile('taskset', ['--all-tasks', '--cpu-list', '--pid', String(core), String(pid)], { timeout: 5_000 }, (error) =>
       error ? reject(error) : resolve(),
     );
   });
+}
+
+/** The core of slot `slot` among `cores`: the slot-th, around again past the last. */
+export function coreForSlot(slot: number, cores: readonly number[]): number {
+  if (cores.length === 0) throw new Error('no core to pin to');
+  return cores[slot % cores.length]!;
 }
 
 /** The cores this process may run on, from the kernel's list ("0-3,8,10-11"). */
