@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import cluster from 'node:cluster';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { createLogger } from '../lib/logger';
 import { readCloudConfig } from './config';
 import { allowedCores } from './pin-core';
 import { startCloud } from './server';
+import { freePort } from './test/free-port';
 
 /**
  * The cloud's HTTP workers pinned to cores (CLOUD_PIN_WORKERS): read back
@@ -34,17 +34,9 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** The cores each thread of process `pid` may run on, as the kernel lists them ("0", "0-1"). */
+/** The cores each thread of process `pid` may run on, one entry per thread ("0", "0,1"). */
 function threadCores(pid: number): string[] {
-  return readdirSync(`/proc/${pid}/task`).map((tid) => /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))![1]!);
+  return readdirSync(`/proc/${pid}/task`).map((tid) => allowedCores(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8')).join(','));
 }
 
 function livePids(): number[] {
@@ -118,8 +110,8 @@ describe.runIf(process.platform === 'linux' && availableParallelism() >= 2)('clo
   it('leaves the workers to the scheduler when not asked to pin', async () => {
     const cloud = await startWithWorkers(false);
     try {
-      // What this process may run on, as the kernel words it.
-      const mine = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]!;
+      // Every core this process may run on.
+      const mine = allowedCores().join(',');
       for (const pid of livePids()) expect(new Set(threadCores(pid))).toEqual(new Set([mine]));
     } finally {
       await cloud.stop();

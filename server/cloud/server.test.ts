@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger';
 import { readCloudConfig } from './config';
 import { startCloud } from './server';
+import { freePort } from './test/free-port';
 
 /**
  * A start that fails part-way leaves nothing running: each test takes a port the cloud
@@ -45,14 +46,6 @@ async function takePort(port = 0): Promise<number> {
   });
   blockers.push(server);
   return (server.address() as { port: number }).port;
-}
-
-/** A port free right now: for a step that must succeed on a fixed port before a later one fails. */
-async function freePort(): Promise<number> {
-  const port = await takePort();
-  const server = blockers.pop()!;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** This process's open files that are the database or its WAL and shared-memory files. */
