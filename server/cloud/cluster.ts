@@ -53,8 +53,7 @@ const RESTART_WINDOW_MS = 60_000;
 export async function startCloudWorkers(options: CloudWorkersOptions) {
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.ts', import.meta.url)) });
   let stopping = false;
-  const workers = new Set<Worker>();
-  /** Each live worker's place among the `count`: which core it is pinned to. */
+  /** The live workers, each with its place among the `count`: which core it is pinned to. */
   const slots = new Map<Worker, number>();
   const freeSlot = (): number => {
     const taken = new Set(slots.values());
@@ -82,7 +81,6 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
   const fork = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = cluster.fork({ BINDERY_DIST_DIR: options.distDir, BINDERY_INBOX: options.inbox ? '1' : '0' });
-      workers.add(worker);
       const slot = freeSlot();
       slots.set(worker, slot);
       // Pinned as it starts, every thread it has by then; those it starts later inherit the core. Ready waits for it.
@@ -99,7 +97,6 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
         else if (message.type === 'inbox') tell(worker, { type: 'inbox', id: message.id, messages: options.inbox?.() ?? [] });
       });
       worker.on('exit', (code, signal) => {
-        workers.delete(worker);
         slots.delete(worker);
         // One that never came up is a start failure (bad config, a broken file): no retry loop.
         if (!ready) return reject(new Error(`cloud worker exited (${code ?? signal}) before it was ready`));
@@ -123,7 +120,7 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
     // Waited for, not only signalled: a worker that outlived the failed start would hold the
     // database open and, once up, serve the port with nothing left to stop it.
     await Promise.all(
-      [...workers].map(
+      [...slots.keys()].map(
         (worker) =>
           new Promise<void>((resolve) => {
             if (worker.isDead()) return resolve();
@@ -140,7 +137,7 @@ export async function startCloudWorkers(options: CloudWorkersOptions) {
     async stop(): Promise<void> {
       stopping = true;
       await Promise.all(
-        [...workers].map(
+        [...slots.keys()].map(
           (worker) =>
             new Promise<void>((resolve) => {
               if (worker.isDead()) return resolve();

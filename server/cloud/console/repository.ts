@@ -124,7 +124,6 @@ export function createConsoleRepository(db: Db) {
   // tenant's log is read instead (ACTIVITY_OF_GONE_IDENTITY_SQL).
   const activityOfIdentity = db.prepare(ACTIVITY_OF_IDENTITY_SQL);
   const activityOfGoneIdentity = db.prepare(ACTIVITY_OF_GONE_IDENTITY_SQL);
-  const identityInRealm = db.prepare(`SELECT EXISTS (SELECT 1 FROM identities WHERE id = ? AND realm_id = ?)`).pluck();
 
   return {
     adminByUsername: (username: string) => adminByUsername.get(username) as AdminRecord | undefined,
@@ -180,20 +179,23 @@ export function createConsoleRepository(db: Db) {
     /** The realm's Management API application (the managed one), if any. */
     managementApplicationId: (realmId: string) => managementApp.get(realmId) as string | undefined,
     realmsOfTenant: (tenantId: string) => realmsOfTenant.all(tenantId) as { id: string; display_name: string }[],
-    /** Audit events of the tenant (this realm's and tenant-wide ones), newest first, before `beforeSeq`. */
-    activity(tenantId: string, realmId: string, options: { identityId?: string; beforeSeq?: number; limit: number }): AuditRow[] {
+    /**
+     * Audit events of the tenant (this realm's and tenant-wide ones), newest first, before
+     * `beforeSeq`; with `identity`, only that identity's, read as fits one still in the realm or not.
+     */
+    activity(
+      tenantId: string,
+      realmId: string,
+      options: { identity?: { id: string; inRealm: boolean }; beforeSeq?: number; limit: number },
+    ): AuditRow[] {
       const args = {
         tenant: tenantId,
         realm: realmId,
         before: options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
         limit: options.limit,
-        ...(options.identityId ? { identity: options.identityId } : {}),
+        ...(options.identity ? { identity: options.identity.id } : {}),
       };
-      const statement = !options.identityId
-        ? activityAll
-        : identityInRealm.get(options.identityId, realmId) === 1
-          ? activityOfIdentity
-          : activityOfGoneIdentity;
+      const statement = !options.identity ? activityAll : options.identity.inRealm ? activityOfIdentity : activityOfGoneIdentity;
       const rows = statement.all(args) as (Omit<AuditRow, 'detail'> & {
         tenant_id: string;
         detail_json: string | null;

@@ -10,8 +10,10 @@ export function activityRoutes(deps: CloudDeps) {
     listActivity(c: Context<ConsoleEnv>): Response {
       const query = readQuery(c, activityQuery);
       const limit = query.page_size ?? 50;
-      const rows = deps.repos.console.activity(c.get('admin').tenant_id, c.get('realmId'), {
-        ...(query.identity_id ? { identityId: query.identity_id } : {}),
+      const realmId = c.get('realmId');
+      const rows = deps.repos.console.activity(c.get('admin').tenant_id, realmId, {
+        // A deleted identity's job creations are found another way (ACTIVITY_OF_GONE_IDENTITY_SQL).
+        ...(query.identity_id ? { identity: { id: query.identity_id, inRealm: deps.repos.identities.exists(realmId, query.identity_id) } } : {}),
         ...(query.before ? { beforeSeq: query.before } : {}),
         limit: limit + 1,
       });
