@@ -7,6 +7,13 @@
  * (this vs the peer). It opens the running system's database file
  * (`BARE_DB`) and serves from `BARE_WORKERS` processes, as the cloud does.
  *
+ * WAL checkpoints run as the cloud runs them: on a thread of the primary
+ * (the only process with one worker), every 250 ms, with the serving
+ * connections' own checkpoints only a backstop (`startCheckpointer`). Left to
+ * SQLite, the serving connection that pushes the WAL past 1000 pages copies
+ * them to the database file and fsyncs it inside its COMMIT, stalling every
+ * request of its process: a handicap the cloud does not have.
+ *
  * `BARE_PIN=1` pins worker k to the k-th core, as the cloud does with
  * CLOUD_PIN_WORKERS (the benches follow the cloud's setting).
  *
@@ -20,6 +27,7 @@ import { createServer } from 'node:http';
 import { createBindingJobBody } from '../contracts/bi/binding-job';
 import { buildCloud } from '../server/cloud/app';
 import { issueBindingJob } from '../server/cloud/binding-jobs/issue-binding-job';
+import { startCheckpointer } from '../server/cloud/db/checkpointer';
 import { openDb } from '../server/cloud/db/open';
 import { pinToCore } from '../server/cloud/pin-core';
 import { createLogger } from '../server/lib/logger';
@@ -29,6 +37,8 @@ const port = Number(process.env.BARE_PORT ?? '0');
 
 if (cluster.isPrimary && workers > 1) {
   // Workers share one port (cluster): the primary hands out connections, as the cloud's does.
+  const file = process.env.BARE_DB!;
+  const checkpointer = startCheckpointer(openDb(file), file, console);
   let ready = 0;
   for (let i = 0; i < workers; i++) {
     const pid = cluster.fork().process.pid;
@@ -39,7 +49,7 @@ if (cluster.isPrimary && workers > 1) {
   });
   process.on('SIGTERM', () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
-    process.exit(0);
+    void checkpointer.stop().finally(() => process.exit(0));
   });
 } else {
   serve();
@@ -54,8 +64,13 @@ function serve(): void {
     shared.close();
     file = own;
   }
+  const db = openDb(file);
+  // As the cloud's workers (serveCloudWorker) and its one process (startCloud) do;
+  // a copy of its own has no primary to checkpoint it.
+  if (cluster.isWorker && file === process.env.BARE_DB) db.pragma('wal_autocheckpoint = 10000');
+  else startCheckpointer(db, file, console);
   const { deps } = buildCloud({
-    db: openDb(file),
+    db,
     log: createLogger({ service: 'bench-bare' }),
     config: {
       apiBaseUrl: 'http://localhost',
