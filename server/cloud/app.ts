@@ -14,6 +14,7 @@ import { mountOperations } from './http/operation';
 import { mountOidc } from './oidc/routes';
 import { createSigningKeys } from './oidc/signing-keys';
 import { routingPath } from './http/path';
+import { CloudRouter } from './http/router';
 import { managementOperations } from './operations';
 import { createRepos } from './repos';
 import { issueToken } from './tokens/issue-token';
@@ -49,7 +50,7 @@ export function buildCloud(options: BuildCloudOptions) {
     signingKeys: createSigningKeys(options.db, sealKey),
     write: createGroupCommit(options.db),
   };
-  const app = new Hono<CloudEnv>({ getPath: (req) => routingPath(req.url) });
+  const app = new Hono<CloudEnv>({ getPath: (req) => routingPath(req.url), router: new CloudRouter() });
 
   app.use(async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || newId();

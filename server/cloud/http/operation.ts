@@ -140,10 +140,18 @@ function authorize(op: Operation, principal: Principal, params: Record<string, s
   if (!principal.scopes.has(op.scope)) throw forbidden();
 }
 
+/** Each operation's id parameters, in the order of its path. */
+const idParams = new WeakMap<Operation, string[]>();
+
 function checkIds(op: Operation, params: Record<string, string>): void {
+  // In the path's order, not the params object's: that order is the router's
+  // (see CloudRouter), and a client reads the violations in the order of its URL.
+  let names = idParams.get(op);
+  if (!names) idParams.set(op, (names = [...op.path.matchAll(/:(\w+_id)\b/g)].map((m) => m[1]!)));
   const violations: FieldViolation[] = [];
-  for (const [name, value] of Object.entries(params)) {
-    if (!name.endsWith('_id')) continue;
+  for (const name of names) {
+    const value = params[name];
+    if (value === undefined) continue;
     if (value === '-' && op.wildcards?.includes(name)) continue;
     if (!isId(value)) violations.push({ field: name, description: 'must be 16 lowercase hexadecimal characters' });
   }
