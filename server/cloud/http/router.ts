@@ -21,7 +21,10 @@ type Route<T> = { method: string; path: string; handler: T };
  * does goes to the trie, which has every route, so its answer is Hono's
  * default one. `router.test.ts` checks that the two agree on paths for every
  * route of the cloud. Should the regular expression refuse anything else, the
- * trie serves every path, as Hono's default would.
+ * trie serves every path, as Hono's default would. One difference is left on
+ * purpose: for a request whose path has a literal `*` segment (`/console/*`),
+ * the trie also matches the `*` as text and runs a wildcard middleware twice;
+ * the regular expression runs it once.
  */
 export class CloudRouter<T> implements Router<T> {
   name = 'CloudRouter';
@@ -42,7 +45,8 @@ export class CloudRouter<T> implements Router<T> {
 
   match(method: string, path: string): Result<T> {
     if (!this.#built) this.#build();
-    if (this.#trieOnly || this.#literals.match(method, path)[0].length > 0) return this.#trie.match(method, path);
+    // A router with no route of a method answers `[undefined, …]` for it.
+    if (this.#trieOnly || (this.#literals.match(method, path)[0]?.length ?? 0) > 0) return this.#trie.match(method, path);
     return this.#regExp.match(method, path);
   }
 
@@ -60,7 +64,7 @@ export class CloudRouter<T> implements Router<T> {
         if (literals.has(route)) this.#literals.add(route.method, route.path, true);
         else this.#regExp.add(route.method, route.path, route.handler);
       }
-      // Builds the regular expression now, so that a refusal shows here.
+      // It refuses a route in `add`; building the expression now makes sure nothing is left to refuse later.
       this.#regExp.match('GET', '/');
     } catch {
       this.#trieOnly = true;
