@@ -93,9 +93,9 @@ function summary(r: Partial<Record<Name, any>>): string {
     out.push('## Where job creation\'s cost lies (bare reference, RETURN jobs, 64 connections)', '', '| setup | req/s | CPU per request | cores idle |', '|---|---|---|---|',
       row('one process', x.one_process), row('two processes, one file (as the cloud)', x.two_processes_one_file),
       row('two processes, each its own file (not a design)', x.two_processes_own_files),
-      row('two processes, one file, no index on the identity\'s jobs (not a design)', x.two_processes_no_identity_index), '',
+      row('two processes, one file, a per-job index entry on the identity\'s jobs (before migration 16)', x.two_processes_per_job_identity_index), '',
       `- two processes over one file: ${q.two_processes_one_file_vs_one} of one process; each over its own file: ${q.own_files_vs_one_file} of over one file; ` +
-        `without the identity's jobs index: ${q.no_identity_index_vs_one_file} of with it`, '');
+        `the identity's jobs folded in batches: ${q.one_file_vs_per_job_identity_index} of a per-job index entry`, '');
   }
   if (r.email?.delivery_latency) {
     const e = r.email;

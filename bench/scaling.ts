@@ -14,6 +14,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JOB_SELECT } from '../server/cloud/binding-jobs/repository';
+import { foldIdentityJobs, jobSeqsOfIdentity } from '../server/cloud/db/identity-jobs';
 import { IDENTITY_SELECT } from '../server/cloud/identities/repository';
 import { hashSecret, newId, newSecret, newTimeOrderedId } from '../server/lib/ids';
 import type { RunningSystem } from '../scripts/support/system';
@@ -27,13 +28,14 @@ const PLANS: Record<string, string> = {
   'identities list count': `SELECT count(*) FROM identities i WHERE i.realm_id = ?`,
   'identities filter username': `${IDENTITY_SELECT} WHERE i.realm_id = ? AND i.username_key = ? AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`,
   'identities filter email': `${IDENTITY_SELECT} WHERE i.realm_id = ? AND i.email = ? COLLATE NOCASE AND i.rowid > ? ORDER BY i.rowid LIMIT ? OFFSET ?`,
-  'jobs of one identity': `${JOB_SELECT} WHERE realm_id = ? AND identity_id = ? AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
+  'jobs of one identity': `${JOB_SELECT} WHERE realm_id = ? AND rowid IN (${jobSeqsOfIdentity('?')}) AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
   'jobs realm filter state=LINK_SENT page': `${JOB_SELECT} WHERE realm_id = ? AND (state = ? AND expire_time > @now) AND rowid > ? ORDER BY rowid LIMIT ? OFFSET ?`,
   'jobs realm filter state=LINK_SENT count': `SELECT count(*) FROM binding_jobs WHERE realm_id = ? AND (state = ? AND expire_time > @now)`,
   'job of a binding link': `${JOB_SELECT} WHERE id = ?`,
-  // What deleting an identity makes SQLite look up for its foreign keys (cascade, or the check
-  // that no job still names a deleted credential): each must be an index search, not a scan.
-  'delete identity: its binding jobs': `SELECT 1 FROM binding_jobs WHERE identity_id = ?`,
+  // What deleting an identity makes SQLite look up: its jobs (the identities_take_jobs trigger,
+  // migration 16), and for its foreign keys (cascade, or the check that no job still names a
+  // deleted credential). Each must be an index search, not a scan.
+  'delete identity: its binding jobs': `SELECT 1 FROM binding_jobs WHERE seq IN (${jobSeqsOfIdentity('?')})`,
   'delete identity: its credentials': `SELECT 1 FROM credentials WHERE identity_id = ?`,
   'delete identity: jobs naming its credential': `SELECT 1 FROM binding_jobs WHERE credential_id = ?`,
 };
@@ -68,6 +70,8 @@ function seed(dataDir: string, n: number): string[] {
         credentialId, tenant.app.authenticator_config_id, hashSecret(newSecret(48)), expire, now, now);
     }
   })();
+  // As the running cloud's checkpointer thread would, within a second or two of its start.
+  while (foldIdentityJobs(db) > 0);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return ids;

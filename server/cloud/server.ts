@@ -9,6 +9,7 @@ import { buildCloud } from './app';
 import type { CloudRuntimeConfig } from './config';
 import { startCloudWorkers } from './cluster';
 import { startCheckpointer } from './db/checkpointer';
+import { startFoldingInline } from './db/identity-jobs';
 import { openDb } from './db/open';
 import { startMailCapture, type CapturedMessage, type MailCapture } from './mail/capture';
 import { mountInbox } from './mail/inbox-routes';
@@ -43,8 +44,9 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
   return undoOnFailure(log, async (started) => {
     const db = openDb(config.dbFile);
     started.add('database', () => db.close());
-    const checkpointer = config.dbFile === ':memory:' ? undefined : startCheckpointer(db, config.dbFile, log);
-    if (checkpointer) started.add('WAL checkpointer', () => checkpointer.stop());
+    // In memory there is no WAL and no second connection: this process folds the identities' jobs itself.
+    const checkpointer = config.dbFile === ':memory:' ? startFoldingInline(db, 250, log) : startCheckpointer(db, config.dbFile, log);
+    started.add(config.dbFile === ':memory:' ? 'identity jobs fold' : 'WAL checkpointer', () => checkpointer.stop());
     let capture: MailCapture | undefined;
     if (!config.mail.smtpUrl) {
       const running = await startMailCapture({ port: config.mail.capturePort });

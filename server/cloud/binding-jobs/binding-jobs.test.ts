@@ -200,7 +200,7 @@ describe('job ids', () => {
       attempts++;
       return 'aaaaaaaaaaaaaaaa';
     });
-    expect(() => stuck.insert(record(4))).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }));
+    expect(() => stuck.insert(record(4))).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_UNIQUE' }));
     expect(attempts).toBe(5);
     expect(jobRows(t).map((row) => [row.id, row.token_hash])).toEqual([
       ['aaaaaaaaaaaaaaaa', '1'.repeat(64)],

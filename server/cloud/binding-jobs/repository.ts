@@ -4,6 +4,7 @@ import type { IdentityStatus, TraitsV0 } from '../../../contracts/bi/identity';
 import { timingSafeEqual } from 'node:crypto';
 import { invalidField } from '../../lib/api-error';
 import { newTimeOrderedId } from '../../lib/ids';
+import { jobSeqsOfIdentity } from '../db/identity-jobs';
 import { statementCache, type Db } from '../db/open';
 import type { FilterTerm } from '../http/filter';
 import { takePage, type PageOf, type PageRequest } from '../http/paging';
@@ -162,7 +163,7 @@ export function createBindingJobRepository(db: Db, newJobId: (createdMs: number)
           );
           return id;
         } catch (error) {
-          if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' || attempt >= ID_ATTEMPTS) throw error;
+          if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || attempt >= ID_ATTEMPTS) throw error;
         }
       }
     },
@@ -212,8 +213,8 @@ export function createBindingJobRepository(db: Db, newJobId: (createdMs: number)
       const where = ['realm_id = ?'];
       const values: string[] = [realmId];
       if (identityId !== '-') {
-        where.push('identity_id = ?');
-        values.push(identityId);
+        where.push(`rowid IN (${jobSeqsOfIdentity('?')})`);
+        values.push(identityId, identityId);
       }
       for (const term of terms) {
         if (term.attribute === 'delivery_method') {

@@ -1,4 +1,5 @@
 import type { Credential } from '../../../contracts/bi/credential';
+import { jobSeqsOfIdentity } from '../db/identity-jobs';
 import type { Db } from '../db/open';
 import type { PageRequest } from '../http/paging';
 
@@ -48,14 +49,14 @@ export const ACTIVITY_OF_IDENTITY_SQL = `SELECT * FROM (
       -- CROSS JOIN: SQLite then keeps this order, the identity's jobs first; left to choose,
       -- it read the tenant's whole log and looked each event's job up.
       CROSS JOIN audit_events a
-     WHERE j.identity_id = @identity AND j.realm_id = @realm
+     WHERE j.seq IN (${jobSeqsOfIdentity('@identity')}) AND j.realm_id = @realm
        AND a.resource_id = j.id AND a.action = 'credential_binding_job.create' AND a.tenant_id = @tenant AND a.seq < @before
      ORDER BY a.seq DESC LIMIT @limit)
   ORDER BY seq DESC LIMIT @limit`;
 
 /**
- * The same for an identity no longer in the realm. Its jobs went with it (ON DELETE
- * CASCADE), and with them the way to its job creations, so its events are read off the
+ * The same for an identity no longer in the realm. Its jobs went with it (the
+ * identities_take_jobs trigger), and with them the way to its job creations, so its events are read off the
  * tenant's log backwards, on audit_events_by_tenant. Only pages about a deleted identity
  * (a link from its `identity.delete` event) pay for that; the log's other events are skipped.
  */
@@ -97,7 +98,7 @@ export function createConsoleRepository(db: Db) {
   };
 
   const jobIdsOfIdentity = db
-    .prepare(`SELECT id FROM binding_jobs WHERE realm_id = ? AND identity_id = ? ORDER BY rowid DESC LIMIT ?`)
+    .prepare(`SELECT id FROM binding_jobs WHERE realm_id = @realm AND seq IN (${jobSeqsOfIdentity('@identity')}) ORDER BY seq DESC LIMIT @limit`)
     .pluck();
   // Newest first, in keyset pages: the rowid is the last column of every index, so
   // credentials_by_identity hands the identity's rows over in rowid order, read backwards
@@ -159,7 +160,7 @@ export function createConsoleRepository(db: Db) {
     },
     /** A realm identity's binding job ids, newest first. */
     jobIdsOfIdentity: (realmId: string, identityId: string, limit: number) =>
-      jobIdsOfIdentity.all(realmId, identityId, limit) as string[],
+      jobIdsOfIdentity.all({ realm: realmId, identity: identityId, limit }) as string[],
     /**
      * A realm identity's credentials, newest first: up to `limit` of those older than the row
      * `beforeSeq` (all of them without it), each with its rowid as `seq`, the keyset cursor;

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { FOLD_SQL, startFoldingInline } from './identity-jobs';
 import type { Db } from './open';
 
-/** How often the worker folds the WAL back into the database file. */
+/** How often the worker folds new jobs into identity_binding_jobs, then the WAL back into the database file. */
 const INTERVAL_MS = 250;
 
 // Plain JavaScript, evaluated in the worker: it must load under tsx, vitest
@@ -12,14 +13,27 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
-const checkpoint = () => {
+const sql = workerData.fold;
+const through = db.prepare(sql.through).pluck();
+const top = db.prepare(sql.top).pluck();
+const insert = db.prepare(sql.insert);
+const advance = db.prepare(sql.advance);
+const fold = db.transaction(() => {
+  const from = through.get();
+  const to = top.get({ through: from });
+  if (to <= from) return;
+  insert.run({ through: from, top: to });
+  advance.run({ top: to });
+});
+const tick = () => {
+  try { fold.immediate(); } catch (error) { parentPort.postMessage({ error: 'fold: ' + String(error) }); }
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage({ error: String(error) }); }
 };
-const timer = setInterval(checkpoint, workerData.intervalMs);
+const timer = setInterval(tick, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;
   clearInterval(timer);
-  checkpoint();
+  tick();
   db.close();
   parentPort.postMessage('stopped');
 });
@@ -34,21 +48,27 @@ parentPort.on('message', (message) => {
  * difference stayed within this machine's run-to-run noise in later runs.
  * Here the serving connections never checkpoint; a worker thread with its
  * own connection runs a PASSIVE checkpoint (which never blocks the writer)
- * every 250 ms, on the other core.
+ * every 250 ms, on the other core. Before each checkpoint it folds the jobs
+ * created since into identity_binding_jobs (db/identity-jobs.ts): a write
+ * transaction, so it may wait for the lock, which on this thread stalls no
+ * request.
  */
 export function startCheckpointer(db: Db, file: string, log: { warn(message: string, fields?: object): void }) {
   db.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: INTERVAL_MS },
+    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: INTERVAL_MS, fold: FOLD_SQL },
   });
   let failed = false;
+  let inline: { stop(): void } | undefined;
   const fallBack = (reason: string) => {
     if (failed) return;
     failed = true;
-    // Without the worker, SQLite's own checkpointing keeps the WAL bounded.
+    // Without the worker, SQLite's own checkpointing keeps the WAL bounded,
+    // and this process folds the identities' jobs.
     db.pragma('wal_autocheckpoint = 1000');
-    log.warn('WAL checkpointer stopped; checkpointing inline again', { reason });
+    inline = startFoldingInline(db, INTERVAL_MS, log);
+    log.warn('WAL checkpointer stopped; checkpointing and folding inline again', { reason });
   };
   worker.on('message', (message: unknown) => {
     if (typeof message === 'object' && message && 'error' in message) log.warn('WAL checkpoint failed', { error: (message as { error: string }).error });
@@ -58,6 +78,7 @@ export function startCheckpointer(db: Db, file: string, log: { warn(message: str
   return {
     /** Runs a last checkpoint and ends the worker. */
     async stop(): Promise<void> {
+      inline?.stop();
       if (failed) return;
       const stopped = new Promise<void>((resolve) => {
         worker.on('message', (message) => message === 'stopped' && resolve());

@@ -25,7 +25,7 @@ function lookupPlan({ table, from }: ForeignKey): string {
 describe('foreign keys', () => {
   it('finds the schema’s references (the check below is not vacuous)', () => {
     expect(foreignKeys.length).toBeGreaterThanOrEqual(20);
-    expect(foreignKeys).toContainEqual({ table: 'binding_jobs', parent: 'identities', from: 'identity_id' });
+    expect(foreignKeys).toContainEqual({ table: 'credentials', parent: 'identities', from: 'identity_id' });
     expect(foreignKeys).toContainEqual({ table: 'binding_jobs', parent: 'credentials', from: 'credential_id' });
   });
 

@@ -53,14 +53,14 @@ describe('query plans of the list operations, as the repositories prepare them',
     ['identities by username', (d: Db) => createIdentityRepository(d).list('r', [{ attribute: 'traits.username', value: 'ann' }], PAGE, NOW), 'identities', 'identities_by_username'],
     ['binding jobs of a realm', (d: Db) => createBindingJobRepository(d).list('r', '-', [], PAGE, NOW), 'binding_jobs', 'binding_jobs_by_realm'],
     ['binding jobs by state', (d: Db) => createBindingJobRepository(d).list('r', '-', [{ attribute: 'state', value: 'COMPLETE' }], PAGE, NOW), 'binding_jobs', 'binding_jobs_by_realm_state'],
-    ['binding jobs of an identity', (d: Db) => createBindingJobRepository(d).list('r', 'i', [], PAGE, NOW), 'binding_jobs', 'binding_jobs_by_identity'],
+    ['binding jobs of an identity', (d: Db) => createBindingJobRepository(d).list('r', 'i', [], PAGE, NOW), 'binding_jobs', 'binding_jobs_by_realm'],
     ['credentials of a realm', (d: Db) => createCredentialRepository(d).list('r', '-', PAGE), 'credentials', 'credentials_by_realm'],
     ['credentials of an identity', (d: Db) => createCredentialRepository(d).list('r', 'i', PAGE), 'credentials', 'credentials_by_identity'],
   ] as const)('%s: an index range read, no sort', (_name, list, table, index) => {
     // The page query: the one that orders and limits rows of that table.
     const pages = preparedBy(list).filter((sql) => new RegExp(`FROM ${table}\\b`).test(sql) && /ORDER BY/.test(sql) && /LIMIT/.test(sql));
     expect(pages.length).toBeGreaterThan(0);
-    const used = pages.map(planOf).find((detail) => detail.includes(`INDEX ${index}`));
+    const used = pages.map(planOf).find((detail) => detail.includes(`INDEX ${index} `));
     expect(used, pages.map(planOf).join('\n')).toBeDefined();
     expect(used).not.toMatch(/TEMP B-TREE|SCAN /);
   });
@@ -81,9 +81,14 @@ describe('query plan of the enrollment status', () => {
   it('looks at the jobs of the one identity, not at every pending job of the realm', () => {
     const detail = (db.prepare(`EXPLAIN QUERY PLAN ${IDENTITY_SELECT} WHERE i.realm_id = @realm AND i.rowid > @after ORDER BY i.rowid LIMIT 21`)
       .all({ now: '2026-01-01T00:00:00Z', realm: 'r', after: 0 }) as { detail: string }[]).map((row) => row.detail);
+    // Each job read looks up the identity's own jobs by seq (rowid=?), from the folded ones and
+    // the table's tail (db/identity-jobs.ts); neither reads the realm's pending jobs by state alone.
     const jobReads = detail.filter((line) => /SEARCH j /.test(line));
     expect(jobReads).toHaveLength(2);
-    for (const line of jobReads) expect(line).toContain('INDEX binding_jobs_by_identity (identity_id=? AND realm_id=?)');
+    for (const line of jobReads) expect(line).toMatch(/INDEX binding_jobs_by_realm_state \(realm_id=\? AND state=\? AND rowid=\?\)$/);
+    expect(detail.filter((line) => line === 'SEARCH identity_binding_jobs USING PRIMARY KEY (identity_id=?)')).toHaveLength(2);
+    expect(detail.filter((line) => line === 'SEARCH binding_jobs USING INTEGER PRIMARY KEY (rowid>?)')).toHaveLength(2);
+    expect(detail.join('\n')).not.toMatch(/SCAN (?!CONSTANT ROW)/);
   });
 });
 
@@ -91,7 +96,9 @@ describe("query plan of an identity's activity (the console)", () => {
   it('reads its events on the identity index and its job creations through its jobs, never the whole log', () => {
     const detail = planOf(ACTIVITY_OF_IDENTITY_SQL);
     expect(detail).toContain('SEARCH audit_events USING INDEX audit_events_by_identity (tenant_id=? AND identity_id=? AND rowid<?)');
-    expect(detail).toContain('SEARCH j USING INDEX binding_jobs_by_identity (identity_id=? AND realm_id=?)');
+    expect(detail).toContain('SEARCH j USING INDEX binding_jobs_by_realm (realm_id=? AND rowid=?)');
+    expect(detail).toContain('SEARCH identity_binding_jobs USING PRIMARY KEY (identity_id=?)');
+    expect(detail).toContain('SEARCH binding_jobs USING INTEGER PRIMARY KEY (rowid>?)');
     expect(detail).toContain('SEARCH a USING INDEX audit_events_by_job_created (resource_id=? AND rowid<?)');
     expect(detail).not.toMatch(/SCAN (audit_events|a|j)\b|audit_events_by_tenant/);
   });

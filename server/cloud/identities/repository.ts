@@ -1,4 +1,5 @@
 import type { EnrollmentStatus, Identity, IdentityStatus, TraitsV0 } from '../../../contracts/bi/identity';
+import { jobSeqsOfIdentity } from '../db/identity-jobs';
 import { statementCache, type Db } from '../db/open';
 import type { FilterTerm } from '../http/filter';
 import { takePage, type PageOf, type PageRequest } from '../http/paging';
@@ -26,17 +27,17 @@ export const IDENTITY_FILTERS = {
 } as const;
 
 // Enrollment status is derived, not stored, so it can never disagree with the
-// credentials and binding jobs it summarises. The job subqueries name their
-// index: left alone, SQLite prefers the (realm, state) index and scans every
-// pending job of the realm for each identity read (measured: 17x slower job
-// creation at 100k jobs; bench/scaling.ts).
+// credentials and binding jobs it summarises. The job subqueries read the
+// identity's own jobs by seq (db/identity-jobs.ts): a scan of every pending job
+// of the realm per identity read made job creation 17x slower at 100k jobs
+// (bench/scaling.ts), and query-plans.test.ts holds the plan.
 export const IDENTITY_SELECT = `SELECT i.rowid AS seq, i.id, i.tenant_id, i.realm_id, i.display_name, i.status, i.traits_json,
     i.create_time, i.update_time,
     CASE
       WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.realm_id = i.realm_id AND c.identity_id = i.id AND c.state = 'ACTIVE') THEN 'ENROLLED'
-      WHEN EXISTS (SELECT 1 FROM binding_jobs j INDEXED BY binding_jobs_by_identity WHERE j.realm_id = i.realm_id AND j.identity_id = i.id
+      WHEN EXISTS (SELECT 1 FROM binding_jobs j WHERE j.seq IN (${jobSeqsOfIdentity('i.id')}) AND j.realm_id = i.realm_id
                    AND j.state IN ('LINK_SENT', 'LINK_OPENED', 'REQUEST_DELIVERED') AND j.expire_time > @now) THEN 'PENDING'
-      WHEN EXISTS (SELECT 1 FROM binding_jobs j INDEXED BY binding_jobs_by_identity WHERE j.realm_id = i.realm_id AND j.identity_id = i.id
+      WHEN EXISTS (SELECT 1 FROM binding_jobs j WHERE j.seq IN (${jobSeqsOfIdentity('i.id')}) AND j.realm_id = i.realm_id
                    AND j.state = 'FAILED_TO_SEND') THEN 'INVITE_FAILED'
       ELSE 'UNENROLLED'
     END AS enrollment_status
