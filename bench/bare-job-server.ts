@@ -34,11 +34,13 @@ import { createLogger } from '../server/lib/logger';
 
 const workers = Number(process.env.BARE_WORKERS ?? '1');
 const port = Number(process.env.BARE_PORT ?? '0');
+// BARE_NO_FOLD=1 (bench/job-costs.ts only): the database as before migration 16, with the per-job index and no fold.
+const foldJobs = process.env.BARE_NO_FOLD !== '1';
 
 if (cluster.isPrimary && workers > 1) {
   // Workers share one port (cluster): the primary hands out connections, as the cloud's does.
   const file = process.env.BARE_DB!;
-  const checkpointer = startCheckpointer(openDb(file), file, console);
+  const checkpointer = startCheckpointer(openDb(file), file, console, { foldJobs });
   let ready = 0;
   for (let i = 0; i < workers; i++) {
     const pid = cluster.fork().process.pid;
@@ -68,7 +70,7 @@ function serve(): void {
   // As the cloud's workers (serveCloudWorker) and its one process (startCloud) do;
   // a copy of its own has no primary to checkpoint it.
   if (cluster.isWorker && file === process.env.BARE_DB) db.pragma('wal_autocheckpoint = 10000');
-  else startCheckpointer(db, file, console);
+  else startCheckpointer(db, file, console, { foldJobs });
   const { deps } = buildCloud({
     db,
     log: createLogger({ service: 'bench-bare' }),

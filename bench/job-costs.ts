@@ -12,7 +12,8 @@
  *   - two processes over one file with `binding_jobs_by_identity` back, the
  *     per-job index on an identity's jobs that migration 16 replaced by
  *     identity_binding_jobs, folded in batches (server/cloud/db/identity-jobs.ts):
- *     what the fold saves. Each job then writes an entry on a random page.
+ *     what the fold saves. Each job then writes an entry on a random page, and
+ *     nothing is folded (BARE_NO_FOLD): the design as it was, not both at once.
  * Two sets of fresh processes, two rounds of 3 s each, the order reversed
  * every other round.
  */
@@ -50,6 +51,7 @@ export async function main(seconds = 3, rounds = 2, sets = 2): Promise<Record<st
           BARE_DB: file,
           BARE_WORKERS: String(SETUPS[setup].workers),
           ...(SETUPS[setup].ownFiles ? { BARE_OWN_FILES: '1' } : {}),
+          ...(SETUPS[setup].perJobIdentityIndex ? { BARE_NO_FOLD: '1' } : {}),
           ...(pin && SETUPS[setup].workers > 1 ? { BARE_PIN: '1' } : {}),
         });
         if (SETUPS[setup].perJobIdentityIndex) {

@@ -57,9 +57,10 @@ export function foldIdentityJobs(db: Db): number {
  */
 export function startFoldingInline(db: Db, intervalMs: number, log: { warn(message: string, fields?: object): void }): { stop(): void } {
   const timer = setInterval(() => {
+    if (!db.open) return void clearInterval(timer);
     const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma('busy_timeout = 0');
     try {
+      db.pragma('busy_timeout = 0');
       foldIdentityJobs(db);
     } catch (error) {
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') log.warn('folding identity jobs failed', { error: String(error) });

@@ -556,6 +556,11 @@ export const migrations: readonly string[] = [
  * schema changes requires: with them on, dropping the old table would delete,
  * by cascade, the rows that refer to it (the outbox's, for binding_jobs; the
  * authorization codes', for oidc_transactions). `migrate` checks every
- * reference before such a migration commits.
+ * reference before such a migration commits, a binding job's identity too
+ * (since migration 16 kept by triggers, not a declared foreign key).
+ *
+ * Those triggers on binding_jobs and identities name each other's table: a
+ * rebuild of either must drop them first and create them again after the
+ * RENAME, or its copy step fails inside a trigger.
  */
 export const tableRebuilds: ReadonlySet<number> = new Set([9, 11, 16]);
