@@ -8,7 +8,7 @@ import { undoOnFailure } from '../lib/undo-on-failure';
 import { buildCloud } from './app';
 import type { CloudRuntimeConfig } from './config';
 import { startCloudWorkers } from './cluster';
-import { startCheckpointer } from './db/checkpointer';
+import { INTERVAL_MS as FOLD_INTERVAL_MS, startCheckpointer } from './db/checkpointer';
 import { startFoldingInline } from './db/identity-jobs';
 import { openDb } from './db/open';
 import { startMailCapture, type CapturedMessage, type MailCapture } from './mail/capture';
@@ -45,7 +45,7 @@ export async function startCloud(config: CloudRuntimeConfig, log: Logger, option
     const db = openDb(config.dbFile);
     started.add('database', () => db.close());
     // In memory there is no WAL and no second connection: this process folds the identities' jobs itself.
-    const checkpointer = config.dbFile === ':memory:' ? startFoldingInline(db, 250, log) : startCheckpointer(db, config.dbFile, log);
+    const checkpointer = config.dbFile === ':memory:' ? startFoldingInline(db, FOLD_INTERVAL_MS, log) : startCheckpointer(db, config.dbFile, log);
     started.add(config.dbFile === ':memory:' ? 'identity jobs fold' : 'WAL checkpointer', () => checkpointer.stop());
     let capture: MailCapture | undefined;
     if (!config.mail.smtpUrl) {

@@ -4,7 +4,7 @@ import { FOLD_SQL, startFoldingInline } from './identity-jobs';
 import type { Db } from './open';
 
 /** How often the worker folds new jobs into identity_binding_jobs, then the WAL back into the database file. */
-const INTERVAL_MS = 250;
+export const INTERVAL_MS = 250;
 /** Failed folds in a row (5 s) after which the serving process folds as well. */
 const FOLD_FAILURES_INLINE = 20;
 
