@@ -50,6 +50,17 @@ parentPort.on('message', (message) => {
 });
 `;
 
+export interface CheckpointerOptions {
+  /** Off only for bench/job-costs.ts's setup with the index as it was before migration 16. */
+  foldJobs?: boolean;
+  /** Tests only: a shorter turn than INTERVAL_MS. */
+  intervalMs?: number;
+  /** Tests only: the SQL the thread folds with (broken, to fail the thread's folds alone). */
+  threadFoldSql?: Record<keyof typeof FOLD_SQL, string>;
+  /** Tests only: the module the thread loads as its SQLite driver (missing, to crash the thread). */
+  threadDriver?: string;
+}
+
 /**
  * Moves WAL checkpoints off the event loop. By default SQLite checkpoints
  * inside whichever COMMIT pushes the WAL past 1000 pages: that commit copies
@@ -68,21 +79,27 @@ export function startCheckpointer(
   db: Db,
   file: string,
   log: { warn(message: string, fields?: object): void },
-  // Off only for bench/job-costs.ts's setup with the index as it was before migration 16.
-  options: { foldJobs?: boolean } = {},
+  options: CheckpointerOptions = {},
 ) {
   const foldJobs = options.foldJobs ?? true;
+  const intervalMs = options.intervalMs ?? INTERVAL_MS;
   db.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: INTERVAL_MS, fold: FOLD_SQL, foldJobs },
+    workerData: {
+      file,
+      driver: options.threadDriver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
+      intervalMs,
+      fold: options.threadFoldSql ?? FOLD_SQL,
+      foldJobs,
+    },
   });
   let failed = false;
   let stopping = false;
   let inline: { stop(): void } | undefined;
   const foldInline = () => {
     if (!foldJobs || inline || stopping) return;
-    inline = startFoldingInline(db, INTERVAL_MS, log);
+    inline = startFoldingInline(db, intervalMs, log);
   };
   const fallBack = (reason: string) => {
     if (failed || stopping) return;

@@ -5,7 +5,7 @@ import { createConsoleRepository } from '../console/repository';
 import { createTestCloud, identityBody } from '../test/harness';
 import { tempDbFile } from '../test/temp-db';
 import { startCheckpointer } from './checkpointer';
-import { FOLD_LIMIT, foldIdentityJobs, jobSeqsOfIdentity, startFoldingInline } from './identity-jobs';
+import { FOLD_LIMIT, FOLD_SQL, foldIdentityJobs, jobSeqsOfIdentity, startFoldingInline } from './identity-jobs';
 import { migrations, tableRebuilds } from './migrations';
 import { migrate, openDb, type Db } from './open';
 
@@ -149,6 +149,49 @@ describe("an identity's binding jobs, folded in batches (migration 16)", () => {
     expect(foldedRows(db)).toBe(10);
     expect(warnings).toEqual([]);
     await checkpointer.stop();
+    db.close();
+  });
+
+  it("is taken over by this process after 20 of the thread's folds fail in a row", async () => {
+    const { file } = tempDbFile();
+    const db = withIdentities(2, openDb(file));
+    const warnings: { message: string; fields?: object }[] = [];
+    // Only the thread's SQL is broken, at run time (json() of bad text throws when the
+    // statement runs, not when it is prepared): its folds fail every turn, its checkpoints still run.
+    const checkpointer = startCheckpointer(db, file, { warn: (message, fields) => void warnings.push({ message, fields }) }, {
+      intervalMs: 10,
+      threadFoldSql: { ...FOLD_SQL, advance: `UPDATE identity_binding_jobs_folded SET through_seq = @top WHERE one = 1 AND json('{') IS NOT NULL` },
+    });
+    for (let i = 0; i < 10; i++) addJob(db, `i${i % 2}`);
+    await expect.poll(() => through(db), { timeout: 5_000, interval: 20 }).toBe(10);
+    const failures = warnings.filter((w) => w.message === 'folding identity jobs failed').map((w) => (w.fields as { failures: number }).failures);
+    // Folded by this process only once the thread had failed 20 times in a row, not before.
+    expect(Math.max(...failures)).toBeGreaterThanOrEqual(20);
+    expect(failures.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(foldedRows(db)).toBe(10);
+    for (let i = 0; i < 2; i++) expect(foundSeqs(db, `i${i}`)).toEqual(trueSeqs(db, `i${i}`));
+    await checkpointer.stop();
+    db.close();
+  });
+
+  it('is taken over by this process, checkpoints as well, when the thread dies', async () => {
+    const { file } = tempDbFile();
+    const db = withIdentities(2, openDb(file));
+    const warnings: string[] = [];
+    const checkpointer = startCheckpointer(db, file, { warn: (message) => void warnings.push(message) }, {
+      intervalMs: 10,
+      threadDriver: '/no/such/driver.js',
+    });
+    for (let i = 0; i < 10; i++) addJob(db, `i${i % 2}`);
+    await expect.poll(() => through(db), { timeout: 5_000, interval: 20 }).toBe(10);
+    expect(warnings).toContain('WAL checkpointer stopped; checkpointing and folding inline again');
+    // SQLite's own checkpointing is back on this connection.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // After stop, nothing folds any more: the inline fold ended with it.
+    await checkpointer.stop();
+    addJob(db, 'i0');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(through(db)).toBe(10);
     db.close();
   });
 
