@@ -548,6 +548,18 @@ export const migrations: readonly string[] = [
       UNION SELECT seq FROM binding_jobs WHERE seq > (SELECT through_seq FROM identity_binding_jobs_folded WHERE one = 1) AND identity_id = OLD.id);
   END;
   `,
+  /* 17: pending jobs by state, their expiry in the index */ `
+  -- A list of jobs filtered by state answers with total_size, a count of
+  -- every job of the realm in that state that has not expired (a pending job
+  -- past expire_time reads EXPIRED). With expire_time only in the table, that
+  -- count read one table row per index entry: 14 ms in memory at 100k jobs,
+  -- 37 ms p50 per request over HTTP (bench/scaling.ts). With it in the index,
+  -- after seq so that pages still come in seq order without a sort, the count
+  -- reads the index alone (1.7 ms). The pending-job checks of the enrollment
+  -- status and of revoking by authenticator config read it there too.
+  DROP INDEX binding_jobs_by_realm_state;
+  CREATE INDEX binding_jobs_by_realm_state ON binding_jobs(realm_id, state, seq, expire_time);
+  `,
 ];
 
 /**
