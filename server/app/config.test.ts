@@ -117,6 +117,24 @@ describe('readAppConfig', () => {
     expect(readAppConfig({ DATA_DIR: dataDir, BI_APP_CLIENT_ID: 'env-client' }).bi.signIn).toMatchObject({ clientId: 'env-client', clientSecret: 'y' });
   });
 
+  it('takes nothing from dev-tenant.json when BI_API_BASE_URL names another cloud: the unset variables are errors', () => {
+    writeFileSync(
+      join(dataDir, 'dev-tenant.json'),
+      JSON.stringify({
+        api_base_url: 'http://localhost:8787/',
+        auth_base_url: 'http://localhost:8787',
+        tenant_id: 'aaaaaaaaaaaaaaaa',
+        realm_id: 'bbbbbbbbbbbbbbbb',
+        management: { application_id: 'cccccccccccccccc', client_id: 'cid', client_secret: 'csecret', api_token: 'ignored' },
+        app: { application_id: 'dddddddddddddddd', authenticator_config_id: 'eeeeeeeeeeeeeeee', invoke_url: 'http://localhost:3000', client_id: 'x', client_secret: 'y' },
+      }),
+    );
+    const text = message({ DATA_DIR: dataDir, BI_API_BASE_URL: 'https://api-us.beyondidentity.com', BI_TENANT_ID: '0123456789abcdef' });
+    for (const name of ['BI_AUTH_BASE_URL', 'BI_REALM_ID', 'BI_APPLICATION_ID', 'BI_AUTHENTICATOR_CONFIG_ID']) expect(text).toContain(`→ at ${name}`);
+    // The same cloud, written with a trailing slash or without, still takes the local tenant's values.
+    expect(readAppConfig({ DATA_DIR: dataDir, BI_API_BASE_URL: 'http://localhost:8787' }).bi.tenantId).toBe('aaaaaaaaaaaaaaaa');
+  });
+
   it('without APP_SESSION_SECRET, creates DATA_DIR/secrets/app-session.key (0600) once and shares it', () => {
     const first = readAppConfig(realCloud());
     const file = join(dataDir, 'secrets', 'app-session.key');

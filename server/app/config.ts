@@ -119,7 +119,15 @@ export interface AppConfig {
 
 /** Reads and validates the app's configuration; throws one readable message listing every problem. */
 export function readAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const merged = { ...fromDevTenant(source.DATA_DIR ?? '.data'), ...definedOnly(source) };
+  const devTenant = fromDevTenant(source.DATA_DIR ?? '.data');
+  // The development tenant fills gaps only for its own cloud: pointed at another one (your
+  // Beyond Identity tenant), a variable left unset must fail here, not quietly take the local
+  // tenant's ids and secrets, which would then be sent to that cloud.
+  const otherCloud =
+    source.BI_API_BASE_URL !== undefined &&
+    devTenant.BI_API_BASE_URL !== undefined &&
+    source.BI_API_BASE_URL.replace(/\/+$/, '') !== devTenant.BI_API_BASE_URL.replace(/\/+$/, '');
+  const merged = { ...(otherCloud ? {} : devTenant), ...definedOnly(source) };
   const parsed = appEnv.safeParse(merged, { error: (issue) => (issue.input === undefined ? 'is not set' : undefined) });
   if (!parsed.success) {
     throw new Error(`Invalid app configuration (set these in the environment):\n${z.prettifyError(parsed.error)}`);
