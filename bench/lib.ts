@@ -50,7 +50,7 @@ export function latencyStats(values: number[]) {
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** The real system (cloud + app, one Node process) via startSystem, with a temp DATA_DIR unless given. */
+/** The real system (the cloud's CLOUD_WORKERS processes and the app) via startSystem, with a temp DATA_DIR unless given. */
 export async function startBindery(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningSystem> {
   const system = await startSystem({
     root: ROOT,

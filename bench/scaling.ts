@@ -130,7 +130,9 @@ export async function main(): Promise<Record<string, unknown>> {
     for (const { size, system } of systems) {
       const next = await jobRequests(system, 200, 'scale');
       await cannon(system.cloudUrl, 1, next);
-      figures[size]!.job_creation = await cannon(system.cloudUrl, 3, next);
+      const jobs = await cannon(system.cloudUrl, 3, next);
+      if (jobs.non2xx > 0 || jobs.errors > 0) throw new Error(`job creation at ${size} rows failed ${jobs.non2xx + jobs.errors} requests`);
+      figures[size]!.job_creation = jobs;
     }
     // Lists and filters, 200 sequential GETs each.
     for (const { size, system } of systems) {
@@ -170,7 +172,9 @@ export async function main(): Promise<Record<string, unknown>> {
       await api.close();
       const ceremonies = await toCeremonies(items);
       await runCeremonies(system.cloudUrl, system.appUrl, ceremonies.splice(0, 50), 16);
-      figures[size]!.bind_16_clients = await runCeremonies(system.cloudUrl, system.appUrl, ceremonies, 16);
+      const bind = await runCeremonies(system.cloudUrl, system.appUrl, ceremonies, 16);
+      if (bind.errors > 0) throw new Error(`${bind.errors} bind ceremonies failed at ${size} rows`);
+      figures[size]!.bind_16_clients = bind;
     }
 
     const base = figures[0]! as Record<string, any>;
