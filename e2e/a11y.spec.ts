@@ -1,10 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { EmailLinkPage, SignInPage, SignupPage } from './pages/app-pages';
+import { AccountHome, EmailLinkPage, SignInPage, SignupPage } from './pages/app-pages';
 import { BindPage } from './pages/bind-page';
 import { ConsolePage } from './pages/console-pages';
 import { expectAccessible } from './support/a11y';
 import { expireBindingJob } from './support/cloud-db';
 import { CloudApi } from './support/cloud-api';
+import { e2eEnv } from './support/e2e-env';
 import { waitForEmail } from './support/inbox';
 
 // Issue 7: axe-core (WCAG 2.0/2.1 A and AA) on every page of the app and the Admin Console, in
@@ -41,6 +42,36 @@ async function slowNetwork(page: Page, latencyMs: number): Promise<() => Promise
     await cdp.detach();
   };
 }
+
+/**
+ * Cuts the page off from URLs matching `patterns`, as a firewall or a dropped connection would:
+ * Chromium's own request blocking, so each request fails at the network and nothing answers in
+ * the cloud's or the app's place. Returns the function that restores the network.
+ */
+async function blockUrls(page: Page, patterns: string[]): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setBlockedURLs', { urls: patterns });
+  return async () => {
+    await cdp.send('Network.setBlockedURLs', { urls: [] });
+    await cdp.detach();
+  };
+}
+
+/** The SDK's file, wherever the build put it. */
+const SDK_FILE = '*/assets/bi-embedded-*';
+
+test('the scan itself fails on a page with serious violations', async ({ page }) => {
+  // An image without a text alternative (critical) and a button without a name (critical):
+  // expectAccessible must fail here, or every scan above could pass whatever the pages hold.
+  await page.setContent('<!doctype html><html lang="en"><title>t</title><main><img src="/favicon.svg"><button></button></main></html>');
+  const failed = await expectAccessible(page, 'a page built to fail').then(
+    () => undefined,
+    (error: unknown) => String(error),
+  );
+  expect(failed).toContain('image-alt');
+  expect(failed).toContain('button-name');
+});
 
 test.describe('the app', () => {
   test('home, sign-up, email link and the link-less pages, signed out', async ({ page }) => {
@@ -167,6 +198,112 @@ test.describe('the app', () => {
     await expect(bind.failure('This link was revoked')).toBeVisible();
     await expectAccessible(page, '/bind, revoked');
   });
+  test('/bind when Beyond Identity, the app server or the SDK cannot be reached, and in a browser without passkey storage', async ({ page, browser }) => {
+    const cloud = new CloudApi();
+    const bind = new BindPage(page);
+    const cloudOrigin = new URL(e2eEnv().cloudUrl).origin;
+
+    // Ready, then Beyond Identity drops off the network: the SDK's calls fail, the app server
+    // (which still reaches the cloud) says the link is usable, so the cloud is named.
+    const first = await emailedLink(cloud, 'a11y-offline');
+    await bind.open(first.link);
+    await bind.expectPreviewFor(first.identity.username);
+    const restoreCloud = await blockUrls(page, [`${cloudOrigin}/*`]);
+    await bind.create();
+    await expect(bind.failure('Beyond Identity could not be reached')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expectAccessible(page, '/bind, Beyond Identity unreachable');
+    await restoreCloud();
+
+    // Both gone: the app server's own check after the failure gets no answer either.
+    const restoreBoth = await blockUrls(page, [`${cloudOrigin}/*`, '*/api/*']);
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect(bind.failure('Bindery’s server could not be reached')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(page, '/bind, the app server unreachable');
+    await restoreBoth();
+
+    // The SDK's file never arrives: the passkey software did not start, Reload is the way out.
+    const second = await emailedLink(cloud, 'a11y-nosdk');
+    const noSdk = await browser.newContext();
+    const noSdkPage = await noSdk.newPage();
+    await blockUrls(noSdkPage, [SDK_FILE]);
+    await new BindPage(noSdkPage).open(second.link);
+    await expect(new BindPage(noSdkPage).failure('The passkey could not be created')).toBeVisible({ timeout: 20_000 });
+    await expect(noSdkPage.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expectAccessible(noSdkPage, '/bind, the SDK did not start');
+    await noSdk.close();
+
+    // A browser without IndexedDB (as some private modes are): it cannot keep a passkey.
+    const bare = await browser.newContext();
+    await bare.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
+    const barePage = await bare.newPage();
+    await new BindPage(barePage).open(second.link);
+    await expect(new BindPage(barePage).failure('This browser cannot store passkeys')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(barePage, '/bind, browser without passkey storage');
+    await bare.close();
+  });
+
+  test('/bi-authenticate failures, /passkeys empty, the not-found page and every sign-in error on home', async ({ page, browser }) => {
+    const username = unique('a11y-signin');
+    const bind = new BindPage(page);
+    const signIn = new SignInPage(page);
+    const cloudOrigin = new URL(e2eEnv().cloudUrl).origin;
+
+    await page.goto('/no-such-page');
+    await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+    await expectAccessible(page, 'app not-found page');
+
+    for (const error of ['expired', 'failed']) {
+      await page.goto(`/?sign_in_error=${error}`);
+      await expect(page.getByRole('alert').getByRole('heading', { level: 2 })).toBeVisible();
+      await expectAccessible(page, `home with ?sign_in_error=${error}`);
+    }
+
+    await page.goto('/bi-authenticate?request=not-a-request');
+    await expect(signIn.failure('This is not a sign-in link')).toBeVisible();
+    await expectAccessible(page, '/bi-authenticate, not a sign-in link');
+
+    // A new browser: /passkeys has none to show.
+    await page.goto('/passkeys');
+    await expect(page.getByText('No passkeys on this browser yet.')).toBeVisible();
+    await expectAccessible(page, '/passkeys, none yet');
+
+    await new SignupPage(page).signUp({ username, email: `${username}@example.com`, displayName: 'Grace Hopper' });
+    await bind.expectPreviewFor(username);
+    await bind.create();
+    await expect(signIn.heading).toBeVisible({ timeout: 20_000 });
+    await signIn.signInButton.click();
+    await expect(page).toHaveURL(/\/passkeys$/);
+
+    // A sign-in request used once, opened again.
+    await new AccountHome(page).signOut();
+    await signIn.startFromHome();
+    const request = page.url();
+    await signIn.signInButton.click();
+    await expect(page).toHaveURL((url) => !url.pathname.startsWith('/bi-authenticate') && !url.pathname.startsWith('/auth/'));
+    await page.goto(request);
+    await expect(signIn.failure('This sign-in request cannot be used again')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(page, '/bi-authenticate, request already used');
+
+    // Beyond Identity drops off the network between the page and the click.
+    await new AccountHome(page).signOut();
+    await signIn.startFromHome();
+    const restore = await blockUrls(page, [`${cloudOrigin}/*`]);
+    await signIn.signInButton.click();
+    await expect(signIn.failure('Beyond Identity could not be reached')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(page, '/bi-authenticate, Beyond Identity unreachable');
+    await restore();
+
+    // The SDK's file never arrives: a fresh request in a browser that cannot load it.
+    const noSdk = await browser.newContext();
+    const noSdkPage = await noSdk.newPage();
+    await blockUrls(noSdkPage, [SDK_FILE]);
+    const noSdkSignIn = new SignInPage(noSdkPage);
+    await noSdkSignIn.startFromHome();
+    await expect(noSdkSignIn.failure('Signing in did not work')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(noSdkPage, '/bi-authenticate, the SDK did not start');
+    await noSdk.close();
+  });
 });
 
 test.describe('the Admin Console', () => {
@@ -238,6 +375,13 @@ test.describe('the Admin Console', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Applications' })).toBeVisible();
     await expect(page.getByText('Bindery App').first()).toBeVisible();
     await expectAccessible(page, 'console applications');
+    for (const [button, label] of [['Create application', 'application'], ['Create authenticator config', 'authenticator config']] as const) {
+      await page.getByRole('button', { name: button }).click();
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await expectAccessible(page, `console applications, the ${label} dialog`);
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+    }
 
     await page.goto(consolePage.url('/tokens'));
     await expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible();
@@ -248,6 +392,12 @@ test.describe('the Admin Console', () => {
     await page.getByRole('button', { name: 'Create token' }).click();
     await expect(page.getByLabel('API token', { exact: true })).toBeVisible();
     await expectAccessible(page, 'console API tokens, new token shown once');
+    await page.getByRole('button', { name: 'Revoke' }).first().click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke this API token?' });
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await expectAccessible(page, 'console API tokens, confirm revoke');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirm).toHaveCount(0);
 
     await page.goto(consolePage.url('/theme'));
     await expect(page.getByRole('heading', { level: 1, name: 'Theme' })).toBeVisible();
@@ -276,6 +426,15 @@ test.describe('the Admin Console', () => {
     await expect(page).toHaveURL(/\/console\/batch\/[0-9a-f]{16}$/);
     for (const person of people) await expect(page.getByRole('row', { name: new RegExp(person.username) })).toBeVisible();
     await expectAccessible(page, 'console batch results');
+
+    await page.goto(consolePage.url('/batch'));
+    await expect(page.getByRole('heading', { level: 1, name: 'Batch passkey emails' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Started from this tab' }).getByRole('listitem')).toHaveCount(1);
+    await expectAccessible(page, 'console batches');
+
+    await page.goto(consolePage.url('/no-such-page'));
+    await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+    await expectAccessible(page, 'console not-found page');
   });
 });
 

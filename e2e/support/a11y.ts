@@ -37,6 +37,8 @@ export async function expectAccessible(page: Page, label: string, options: ScanO
   for (const selector of options.exclude ?? []) builder = builder.exclude(selector);
   if (options.disableRules?.length) builder = builder.disableRules(options.disableRules);
   const results = await builder.analyze();
+  // A scan that checked nothing (an empty page, every rule excluded) would pass anything.
+  expect(results.passes.length, `${label}: axe found nothing to check`).toBeGreaterThan(0);
 
   const blocking = results.violations.filter((violation) => BLOCKING.has(violation.impact ?? ''));
   const lesser = results.violations.filter((violation) => !BLOCKING.has(violation.impact ?? ''));
