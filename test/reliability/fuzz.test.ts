@@ -9,11 +9,13 @@
  * In-process for speed: the cloud (`createTestCloud`, in-memory SQLite) is
  * called with `app.request()`, and also listens on loopback for the app
  * backend (`buildApp`), which reaches it over HTTP as it would reach Beyond
- * Identity. RELIABILITY_FUZZ_SEED replays a run; RELIABILITY_FUZZ_SCALE
+ * Identity. A last part writes malformed HTTP to that listening cloud over
+ * real sockets. RELIABILITY_FUZZ_SEED replays a run; RELIABILITY_FUZZ_SCALE
  * multiplies the number of requests.
  */
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -280,6 +282,95 @@ describe('fuzzing every endpoint with requests that must be refused', () => {
     // Every target was exercised.
     expect(targets.filter((target) => !stats.perTarget.get(target.name)).map((target) => target.name)).toEqual([]);
   }, 600_000);
+});
+
+/**
+ * One request written byte for byte to a new connection (`Connection: close`); answers the status
+ * of the first response, or `closed` when the server hung up without one (as Node's parser may on
+ * a body cut short).
+ */
+function rawRequest(port: number, bytes: Buffer): Promise<number | 'closed'> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within 5 s to ${JSON.stringify(bytes.subarray(0, 200).toString('latin1'))}`));
+    }, 5_000);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', () => undefined); // a reset after the answer is the server closing: judged by what arrived
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const head = Buffer.concat(chunks).toString('latin1');
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(head);
+      resolve(status ? Number(status[1]) : 'closed');
+    });
+    socket.end(bytes);
+  });
+}
+
+/**
+ * The in-process fuzzer above never frames HTTP itself: `app.request()` has no Content-Length,
+ * so the body limit's production path (judged from the header) and Node's own parser go
+ * untested there. Here the listening cloud gets malformed HTTP over real sockets.
+ */
+describe('fuzzing the cloud over real sockets with malformed HTTP', () => {
+  it('refuses every one with a 4xx or by closing, never a 5xx, stays up, and changes nothing', async () => {
+    const port = cloudListening.port;
+    const realm = `/v1/tenants/${fx.tenantId}/realms/${fx.realmId}`;
+    const auth = `Authorization: Bearer ${fx.apiToken}\r\n`;
+    const jobsPath = `${realm}/identities/${fx.identityId}/credential-binding-jobs`;
+    const goodBody = JSON.stringify({ job: { delivery_method: 'RETURN', authenticator_config_id: t.tenant.app.authenticator_config_id } });
+    const paths = [jobsPath, `${realm}/identities`, `${fx.jobs.usable.jobPath}:bind`, `${realm}/credentials`, '/v1/tenants/%ZZ/realms/x', '/health'];
+    const text = fc.string({ maxLength: 60 });
+    const junk = fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => Buffer.from(bytes));
+    const maxBody = t.cloud.deps.config.maxBodyBytes;
+    const request = fc.oneof(
+      // Not HTTP at all, or a broken request line.
+      junk.map((bytes) => Buffer.concat([bytes, Buffer.from('\r\n\r\n')])),
+      fc.tuple(fc.constantFrom('GET', 'POST', 'FOO', 'P0ST', ''), fc.constantFrom(...paths), fc.constantFrom('HTTP/1.1', 'HTTP/9.9', 'HTTP/1', ''))
+        .map(([method, path, version]) => Buffer.from(`${method} ${path} ${version}\r\nHost: localhost\r\n\r\n`)),
+      // Headers a parser must refuse: no colon, a space in the name, control bytes, too large.
+      fc.tuple(fc.constantFrom(...paths), text).map(([path, value]) =>
+        Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nBad Header: ${value}\r\nno-colon-here\r\n\r\n`)),
+      fc.constantFrom(...paths).map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`)),
+      // A declared body over the limit: refused from the header, before any of it is read.
+      fc.integer({ min: maxBody + 1, max: 2 ** 40 }).map((length) =>
+        Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${goodBody}`)),
+      // A body cut short of its Content-Length (the client hangs up), or both length and chunking.
+      fc.integer({ min: 1, max: goodBody.length - 1 }).map((cut) =>
+        Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: ${goodBody.length}\r\n\r\n${goodBody.slice(0, cut)}`)),
+      fc.constant(Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`)),
+      // Chunked bodies: malformed sizes, or over the limit (the streaming check).
+      fc.tuple(fc.constantFrom('zz', '-1', '1' + '0'.repeat(20), ''), text).map(([size, data]) =>
+        Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${size}\r\n${data}\r\n0\r\n\r\n`)),
+      fc.constant(Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${(maxBody + 1).toString(16)}\r\n${'x'.repeat(maxBody + 1)}\r\n0\r\n\r\n`)),
+      // Well framed, but with a body that is not the JSON it claims, or a broken bearer header.
+      fc.tuple(junk, fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-16')).map(([body, type]) =>
+        Buffer.concat([Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body])),
+      fc.tuple(text, fc.constantFrom(...paths)).map(([token, path]) =>
+        Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nAuthorization: Bearer ${fx.apiToken}\r\nContent-Type: application/json\r\nContent-Length: ${goodBody.length}\r\nConnection: close\r\n\r\n${goodBody}`)),
+    );
+    const before = snapshotDb(t.db, {});
+    const seen = new Map<number | 'closed', number>();
+    await fc.assert(
+      fc.asyncProperty(request, async (bytes) => {
+        const status = await rawRequest(port, bytes);
+        seen.set(status, (seen.get(status) ?? 0) + 1);
+        if (status !== 'closed' && (status < 400 || status >= 500)) {
+          throw new Error(`${status} to ${JSON.stringify(bytes.subarray(0, 300).toString('latin1'))}`);
+        }
+      }),
+      { numRuns: Math.max(1, Math.round(1_500 * SCALE)), seed: SEED },
+    );
+    console.log(`fuzz over sockets: ${JSON.stringify(Object.fromEntries(seen))}`);
+    // Still serving, and nothing refused left a trace.
+    expect(await rawRequest(port, Buffer.from('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'))).toBe(200);
+    expect(diffSnapshots(before, snapshotDb(t.db, {}))).toEqual({});
+    // The body limit answered from the header (413), and Node's parser refused what it must (400).
+    expect(seen.get(413)).toBeGreaterThan(0);
+    expect(seen.get(400)).toBeGreaterThan(0);
+  }, 300_000);
 });
 
 /**
