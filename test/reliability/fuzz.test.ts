@@ -14,7 +14,7 @@
  * multiplies the number of requests.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,10 +32,13 @@ import { createTestCloud, identityBody, type TestCloud } from '../../server/clou
 import { hashSecret, newSecret } from '../../server/lib/ids';
 import { listenLoopback, type Listening } from '../../server/lib/listen';
 import { createLogger } from '../../server/lib/logger';
+import { mountInbox } from '../../server/cloud/mail/inbox-routes';
 import { diffSnapshots, snapshotDb, type DbSnapshot } from './support/db-snapshot';
 import { buildTargets, type Fixtures, type FuzzRequest, type Target } from './support/fuzz-targets';
 import { bindingProof, proofSubject } from './support/proof';
 
+const SPA_HTML = '<!doctype html><title>Fuzz SPA</title><div id="root"></div>';
+const ASSET_JS = 'console.log("fuzz asset");';
 const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SCALE = Number(process.env.RELIABILITY_FUZZ_SCALE ?? 1);
 const silent = createLogger({}, { level: 'silent' });
@@ -59,10 +62,18 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'bindery-fuzz-'));
   writeFileSync(path.join(dataDir, 'dev-tenant.json'), JSON.stringify(t.tenant));
   const config = readAppConfig({ DATA_DIR: dataDir, APP_PUBLIC_URL: 'http://localhost:3000', BI_API_TOKEN: t.tenant.management.api_token });
+  // A small build beside the secrets in DATA_DIR: what the static files and the SPA's page may
+  // answer, and what no path may reach (dev-tenant.json, secrets/).
+  const distDir = path.join(dataDir, 'dist');
+  mkdirSync(path.join(distDir, 'assets'), { recursive: true });
+  writeFileSync(path.join(distDir, 'index.html'), SPA_HTML);
+  writeFileSync(path.join(distDir, 'assets', 'app-Fz12.js'), ASSET_JS);
+  // The local inbox, as the primary mounts it in development (server.ts), with no messages.
+  mountInbox(t.cloud.app, { messages: () => [] }, cloudUrl);
   app = buildApp({
     config,
     log: silent,
-    distDir: path.join(dataDir, 'no-dist'),
+    distDir,
     background: createBackgroundTasks(silent),
     // The preview's per-IP limit would turn most of its requests into 429s; the fuzzer wants the handler.
     rateLimits: { previewPerIp: { limit: 1_000_000, windowMs: 60_000 } },
@@ -119,6 +130,8 @@ beforeAll(async () => {
       redirectUri: application.protocol_config!.redirect_uris![0]!,
     },
     appOrigin: 'http://localhost:3000',
+    build: { html: SPA_HTML, asset: { path: '/assets/app-Fz12.js', text: ASSET_JS } },
+    secrets: [t.tenant.management.client_secret, t.tenant.management.api_token, t.tenant.app.client_secret, config.sessionSecret],
     consoleCookie: SESSION_COOKIE,
     consoleSession: () => newConsoleSession(admin.id),
     signedOutConsoleCookie: `${SESSION_COOKIE}=${newSecret(32)}`,

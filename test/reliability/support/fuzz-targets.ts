@@ -72,6 +72,10 @@ export interface Fixtures {
   badProofs: string[];
   /** A valid proof for the used link (refused: 409). */
   usedLinkProof: string;
+  /** The app's build: its page, and one asset. */
+  build: { html: string; asset: { path: string; text: string } };
+  /** Secrets of DATA_DIR and the tenant that no answer may contain. */
+  secrets: string[];
 }
 
 const JSON_TYPE = 'application/json';
@@ -786,7 +790,82 @@ function unknownCloudPaths(): Target {
   };
 }
 
-/** Every target: management operations, OAuth/OIDC, the binding protocol, the console API and the app. */
+/**
+ * What anyone may fetch: the app's pages and built files (with paths that try to climb out of
+ * the build), the cloud's health, the application's discovery and JWKS, and the local inbox.
+ */
+function publicTargets(fx: Fixtures): Target[] {
+  const climb = fc.constantFrom('../', '..%2f', '%2e%2e/', '%2e%2e%2f', '..%5c', '%5c..%5c', '....//', '.%2e/', '%252e%252e/');
+  const beyond = fc.constantFrom('dev-tenant.json', 'secrets/app-session.key', 'secrets/seal.key', 'cloud.sqlite', 'etc/passwd', 'index.html', 'assets/app-Fz12.js');
+  const page = fc.oneof(
+    fc.tuple(fc.constantFrom('/assets/', '/', '/bind/', '/console/', '/api/'), fc.array(climb, { minLength: 1, maxLength: 6 }), beyond)
+      .map(([start, ups, file]) => `${start}${ups.join('')}${file}`),
+    fc.tuple(fc.constantFrom('/', '/assets/', '/bind?token='), printable(40)).map(([start, junk]) => `${start}${encodeURIComponent(junk)}`),
+    fc.constantFrom('/%00', '/assets/%00.js', '/assets/', '/assets', '//dev-tenant.json', '/.vite/manifest.json', fx.build.asset.path),
+  );
+  const leaks = (text: string) => fx.secrets.some((secret) => text.includes(secret));
+  const files: Target = {
+    name: 'app GET of pages and built files, with paths climbing out of the build',
+    runs: 400,
+    requests: fc.tuple(fc.constantFrom('GET', 'HEAD'), page).map(([method, path]) => ({ via: 'app' as const, method, path })),
+    check: (request, answer) => {
+      if (leaks(answer.text)) return 'a secret of DATA_DIR in the answer';
+      if (answer.status === 200 && request.method === 'GET' && answer.text !== fx.build.html && answer.text !== fx.build.asset.text) {
+        return 'a 200 that is neither the SPA page nor a built file';
+      }
+      return answer.status === 200 || is4xx(answer.status) ? undefined : 'expected the page, a built file or a 4xx';
+    },
+  };
+
+  const issuer = `/v1/tenants/${fx.tenantId}/realms/${fx.realmId}/applications/${fx.oidcApp.applicationId}`;
+  const publicPaths = ['/health', `${issuer}/.well-known/openid-configuration`, `${issuer}/.well-known/jwks.json`];
+  const documents: Target = {
+    name: 'cloud GET /health and the application\'s discovery and JWKS, with junk; other methods',
+    runs: 200,
+    requests: fc
+      .tuple(fc.constantFrom('GET', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH'), fc.constantFrom(...publicPaths), junkQuery, fc.oneof(junkAuthorization, fc.constant(undefined)), anyBody)
+      .map(([method, path, query, authorization, body]) => ({
+        via: 'cloud' as const,
+        method,
+        path: withQuery(path, query),
+        headers: { authorization, ...(body && method !== 'GET' ? { 'content-type': body.type } : {}) },
+        ...(body && method !== 'GET' ? { body: body.body } : {}),
+      })),
+    check: (request, answer) => {
+      if (request.method !== 'GET') return is4xx(answer.status) ? undefined : 'expected a 4xx';
+      if (answer.status !== 200) return 'expected 200';
+      try {
+        JSON.parse(answer.text);
+        return undefined;
+      } catch {
+        return 'expected JSON';
+      }
+    },
+  };
+
+  const inbox: Target = {
+    name: 'cloud /inbox and /inbox/messages: from another host name, or not a GET',
+    runs: 150,
+    requests: fc
+      .tuple(
+        fc.constantFrom('/inbox', '/inbox/messages', '/inbox/x'),
+        fc.oneof(printable(40).map((h) => h.replace(/[\r\n]/g, '')), fc.constantFrom('evil.example', 'localhost.evil.example', '127.0.0.2', 'LOCALHOST:1@evil.example', '[::2]')),
+        fc.constantFrom('GET', 'POST', 'DELETE'),
+      )
+      .map(([path, host, method]) => ({ via: 'cloud' as const, method, path, headers: { host } })),
+    // The inbox answers only on this machine (421 otherwise): a junk Host that is still a local
+    // name, e.g. `localhost:1`, may see it; then only GET of its two pages is a 200.
+    check: (request, answer) => {
+      if (is4xx(answer.status)) return undefined;
+      const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d*)?$/i.test(request.headers?.host ?? '');
+      return answer.status === 200 && local && request.method === 'GET' && request.path !== '/inbox/x' ? undefined : 'expected 421 or another 4xx';
+    },
+  };
+
+  return [files, documents, inbox];
+}
+
+/** Every target: management operations, OAuth/OIDC, the binding protocol, the console API, the app and what is public. */
 export function buildTargets(fx: Fixtures): Target[] {
-  return [...managementTargets(fx), ...oauthTargets(fx), ...bindingTargets(fx), ...consoleTargets(fx), ...appTargets(fx), unknownCloudPaths()];
+  return [...managementTargets(fx), ...oauthTargets(fx), ...bindingTargets(fx), ...consoleTargets(fx), ...appTargets(fx), ...publicTargets(fx), unknownCloudPaths()];
 }
