@@ -39,28 +39,31 @@ describe.each(managementOperations.map((op) => [`${op.method.toUpperCase()} ${op
         return { status: res.status, body: res.body as unknown };
       };
 
+      // Every token that must fail, minted (and revoked) first: then nothing may change in the
+      // database while the operation refuses them.
+      const revoked = await t.tokenWith(MANAGEMENT_SCOPES);
+      const revokedId = await tokenId(t, revoked);
+      expect((await t.del(`${t.realmPath()}/applications/${t.tenant.management.application_id}/tokens/${revokedId}`)).status).toBe(200);
+      const allButOne = await t.tokenWith(MANAGEMENT_SCOPES.filter((s) => s !== op.scope));
+      const other = t.otherTenant();
+      const otherRealm = t.otherRealm();
+      const changes = t.db.prepare('SELECT total_changes()').pluck();
+      const before = changes.get();
+
       expect(await status({ token: null })).toEqual({ status: 401, body: UNAUTHORIZED });
       expect(await status({ token: 'garbage' })).toEqual({ status: 401, body: UNAUTHORIZED });
       expect(await status({ headers: { authorization: `Basic ${t.tenant.management.api_token}` }, token: null })).toEqual({
         status: 401,
         body: UNAUTHORIZED,
       });
-
-      const revoked = await t.tokenWith(MANAGEMENT_SCOPES);
-      const revokedId = await tokenId(t, revoked);
-      expect((await t.del(`${t.realmPath()}/applications/${t.tenant.management.application_id}/tokens/${revokedId}`)).status).toBe(200);
       expect(await status({ token: revoked })).toEqual({ status: 401, body: UNAUTHORIZED });
-
-      const allButOne = await t.tokenWith(MANAGEMENT_SCOPES.filter((s) => s !== op.scope));
       expect(await status({ token: allButOne })).toEqual({ status: 403, body: FORBIDDEN });
-
-      const other = t.otherTenant();
       expect(await status({ token: other.management.api_token })).toEqual({ status: 403, body: FORBIDDEN });
-
       // Another realm of the same tenant: refused at the realm level (not its paths) and at
       // the tenant level (only the admin realm manages the tenant).
-      const otherRealm = t.otherRealm();
       expect(await status({ token: otherRealm.token })).toEqual({ status: 403, body: FORBIDDEN });
+      // No refusal wrote anything (rows changed on the cloud's one connection, triggers included).
+      expect(changes.get()).toBe(before);
 
       // Last: moving the clock and letting the operation run change state.
       const exact = await t.tokenWith([op.scope]);
