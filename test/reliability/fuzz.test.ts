@@ -342,6 +342,8 @@ describe('fuzzing the cloud over real sockets with malformed HTTP', () => {
       // Not HTTP at all, or a broken request line.
       junk.map((bytes) => Buffer.concat([bytes, Buffer.from('\r\n\r\n')])),
       fc.tuple(fc.constantFrom('GET', 'POST', 'FOO', 'P0ST', ''), fc.constantFrom(...paths), fc.constantFrom('HTTP/1.1', 'HTTP/9.9', 'HTTP/1', ''))
+        // `GET /health HTTP/1.1` is a good request (200); every other combination is not.
+        .filter(([method, path, version]) => !(method === 'GET' && path === '/health' && version === 'HTTP/1.1'))
         .map(([method, path, version]) => Buffer.from(`${method} ${path} ${version}\r\nHost: localhost\r\n\r\n`)),
       // Headers a parser must refuse: no colon, a space in the name, control bytes, too large.
       fc.tuple(fc.constantFrom(...paths), text).map(([path, value]) =>
