@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { ApiError, internalError } from '../lib/api-error';
 import { newId } from '../lib/ids';
 import type { Logger } from '../lib/logger';
@@ -56,8 +57,15 @@ export function buildCloud(options: BuildCloudOptions) {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || newId();
     c.set('requestId', requestId);
     // Set before the handler runs: a header added to a finished response makes
-    // Hono rebuild it as a full Response object, on every request.
-    c.header('x-request-id', requestId);
+    // Hono rebuild it as a full Response object, on every request. Served by
+    // @hono/node-server, it goes straight onto Node's response (`c.env.outgoing`),
+    // which merges it into the handler's headers: set with `c.header()`, Hono
+    // keeps a WHATWG Headers object for every response, which @hono/node-server
+    // then turns back into a plain one. In process (`app.request()`) there is
+    // no Node response, and `c.header()` it is.
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    if (outgoing) outgoing.setHeader('x-request-id', requestId);
+    else c.header('x-request-id', requestId);
     await next();
   });
   app.use(

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { listenLoopback } from '../../lib/listen';
 import { createTestCloud, identityBody, type TestCloud } from '../test/harness';
 
 let t: TestCloud;
@@ -102,6 +103,24 @@ describe('request handling shared by every operation', () => {
     expect(response.headers.get('x-request-id')).toBe('req-123');
     const generated = await t.get(`/v1/tenants/${t.tenant.tenant_id}`);
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('echoes or makes a request id over a real socket too, on answers and errors alike', async () => {
+    const served = createTestCloud();
+    const listening = await listenLoopback(served.cloud.app.fetch, 0);
+    try {
+      const base = `http://127.0.0.1:${listening.port}`;
+      const auth = { authorization: `Bearer ${served.tenant.management.api_token}` };
+      const echoed = await fetch(`${base}/v1/tenants/${served.tenant.tenant_id}`, { headers: { ...auth, 'x-request-id': 'req-456' } });
+      expect([echoed.status, echoed.headers.get('x-request-id'), echoed.headers.get('content-type')]).toEqual([200, 'req-456', 'application/json']);
+      const refused = await fetch(`${base}/v1/tenants/${served.tenant.tenant_id}`);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+      expect(await refused.json()).toEqual({ code: 'unauthorized', message: 'unauthorized' });
+    } finally {
+      await listening.close();
+      served.db.close();
+    }
   });
 
   it('answers an unexpected failure with a generic 500 that shows no internals', async () => {
