@@ -22,6 +22,21 @@ const realCloud = () => ({
   BI_API_TOKEN: 'an-api-token',
 });
 
+/** A development tenant in DATA_DIR, as `npm start` writes it, whose cloud is `apiBaseUrl`. */
+function writeDevTenant(apiBaseUrl: string): void {
+  writeFileSync(
+    join(dataDir, 'dev-tenant.json'),
+    JSON.stringify({
+      api_base_url: apiBaseUrl,
+      auth_base_url: 'http://localhost:8787',
+      tenant_id: 'aaaaaaaaaaaaaaaa',
+      realm_id: 'bbbbbbbbbbbbbbbb',
+      management: { application_id: 'cccccccccccccccc', client_id: 'cid', client_secret: 'csecret', api_token: 'ignored' },
+      app: { application_id: 'dddddddddddddddd', authenticator_config_id: 'eeeeeeeeeeeeeeee', invoke_url: 'http://localhost:3000', client_id: 'x', client_secret: 'y' },
+    }),
+  );
+}
+
 function message(env: NodeJS.ProcessEnv): string {
   try {
     readAppConfig(env);
@@ -94,17 +109,7 @@ describe('readAppConfig', () => {
   });
 
   it('fills BI_* from DATA_DIR/dev-tenant.json, with the environment winning, and defaults the domains to the bare hosts', () => {
-    writeFileSync(
-      join(dataDir, 'dev-tenant.json'),
-      JSON.stringify({
-        api_base_url: 'http://localhost:8787',
-        auth_base_url: 'http://localhost:8787',
-        tenant_id: 'aaaaaaaaaaaaaaaa',
-        realm_id: 'bbbbbbbbbbbbbbbb',
-        management: { application_id: 'cccccccccccccccc', client_id: 'cid', client_secret: 'csecret', api_token: 'ignored' },
-        app: { application_id: 'dddddddddddddddd', authenticator_config_id: 'eeeeeeeeeeeeeeee', invoke_url: 'http://localhost:3000', client_id: 'x', client_secret: 'y' },
-      }),
-    );
+    writeDevTenant('http://localhost:8787');
     const config = readAppConfig({ DATA_DIR: dataDir, APP_PORT: '4000', BI_REALM_ID: 'ffffffffffffffff' });
     expect(config.publicUrl).toBe('http://localhost:4000');
     expect(config.allowedDomains).toEqual(['localhost']);
@@ -118,17 +123,7 @@ describe('readAppConfig', () => {
   });
 
   it('takes nothing from dev-tenant.json when BI_API_BASE_URL names another cloud: the unset variables are errors', () => {
-    writeFileSync(
-      join(dataDir, 'dev-tenant.json'),
-      JSON.stringify({
-        api_base_url: 'http://localhost:8787/',
-        auth_base_url: 'http://localhost:8787',
-        tenant_id: 'aaaaaaaaaaaaaaaa',
-        realm_id: 'bbbbbbbbbbbbbbbb',
-        management: { application_id: 'cccccccccccccccc', client_id: 'cid', client_secret: 'csecret', api_token: 'ignored' },
-        app: { application_id: 'dddddddddddddddd', authenticator_config_id: 'eeeeeeeeeeeeeeee', invoke_url: 'http://localhost:3000', client_id: 'x', client_secret: 'y' },
-      }),
-    );
+    writeDevTenant('http://localhost:8787/');
     const text = message({ DATA_DIR: dataDir, BI_API_BASE_URL: 'https://api-us.beyondidentity.com', BI_TENANT_ID: '0123456789abcdef' });
     for (const name of ['BI_AUTH_BASE_URL', 'BI_REALM_ID', 'BI_APPLICATION_ID', 'BI_AUTHENTICATOR_CONFIG_ID']) expect(text).toContain(`→ at ${name}`);
     // The same cloud, written with a trailing slash or without, still takes the local tenant's values.
