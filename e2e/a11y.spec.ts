@@ -363,6 +363,16 @@ test.describe('the Admin Console', () => {
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(consolePage.credentialStates()).toHaveText(['ACTIVE']);
     await expectAccessible(page, 'console identity detail, with a credential and a job');
+
+    // An address the mail server refuses for good: the dialog follows the job to FAILED_TO_SEND.
+    const unreachable = await cloud.createIdentity('a11y-bounce', 'undeliverable.invalid');
+    await page.goto(consolePage.url(`/identities/${unreachable.id}`));
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    const bounce = page.getByRole('dialog', { name: 'Add a passkey' });
+    await bounce.getByLabel('Application').selectOption({ label: 'Bindery App' });
+    await bounce.getByRole('button', { name: 'Proceed & send email' }).click();
+    await expect(bounce.getByRole('status').filter({ hasText: /LINK_SENT|FAILED_TO_SEND/ })).toContainText('FAILED_TO_SEND', { timeout: 20_000 });
+    await expectAccessible(page, 'console Add a passkey, FAILED_TO_SEND');
   });
 
   test('applications, API tokens, theme, activity and batch results', async ({ page }) => {

@@ -30,9 +30,10 @@ export class CloudApi {
   }
 
   /** A new identity with a unique username (`{prefix}-{random}`) and an email address. */
-  async createIdentity(prefix: string): Promise<{ id: string; username: string; email: string }> {
+  /** `emailDomain` `undeliverable.invalid`: the local SMTP capture refuses the address for good (550). */
+  async createIdentity(prefix: string, emailDomain = 'example.com'): Promise<{ id: string; username: string; email: string }> {
     const username = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
-    const email = `${username}@example.com`;
+    const email = `${username}@${emailDomain}`;
     const identity = await this.call<{ id: string }>('POST', `${this.realmUrl}/identities`, {
       identity: { display_name: `E2E ${prefix}`, traits: { type: 'traits_v0', username, primary_email_address: email } },
     });

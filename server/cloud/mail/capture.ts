@@ -26,7 +26,7 @@ export interface MailCapture {
  * messages), parsed with mailparser. `npm start` runs it when SMTP_URL is not
  * set, so the default system needs no mail server; tests send to it over SMTP
  * with nodemailer. `delayMs` holds each message before answering "250", to
- * model a slow mail server.
+ * model a slow mail server. Addresses under `.invalid` are refused with 550.
  */
 export async function startMailCapture(options: { port?: number; delayMs?: number } = {}): Promise<MailCapture> {
   const messages: CapturedMessage[] = [];
@@ -37,6 +37,14 @@ export async function startMailCapture(options: { port?: number; delayMs?: numbe
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 5 * 1024 * 1024,
+    // As a real mail server refuses a mailbox it does not have: `.invalid` is reserved never to
+    // exist (RFC 2606), so an identity with such an address shows what an undeliverable one does.
+    onRcptTo(address, _session, callback) {
+      if (/\.invalid$/i.test(address.address)) {
+        return callback(Object.assign(new Error(`${address.address}: no such mailbox (the .invalid domain never exists)`), { responseCode: 550 }));
+      }
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then(async (parsed) => {

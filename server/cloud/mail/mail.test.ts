@@ -148,6 +148,44 @@ describe('EMAIL delivery', () => {
     expect(events[0]).toMatchObject({ action: 'credential_binding_job.send_failed', resource_id: job.id });
   });
 
+  it('fails a job at once, without retrying, when the mail server refuses its address for good (550)', async () => {
+    const inbox = await capture();
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 7), smtpPort: inbox.port, maxAttempts: 5 });
+    const realm = `/v1/tenants/${tenant!.tenant_id}/realms/${tenant!.realm_id}`;
+    const headers = { authorization: `Bearer ${tenant!.management.api_token}`, 'content-type': 'application/json' };
+    const created = await cloud.app.request(`${realm}/identities`, { method: 'POST', headers, body: JSON.stringify(identityBody('gone', { email: 'gone@undeliverable.invalid' })) });
+    const identity = (await created.json()) as { id: string };
+    const response = await cloud.app.request(`${realm}/identities/${identity.id}/credential-binding-jobs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ job: { delivery_method: 'EMAIL', authenticator_config_id: tenant!.app.authenticator_config_id } }),
+    });
+    const { credential_binding_job: job } = (await response.json()) as { credential_binding_job: { id: string } };
+    const state = () => db.prepare('SELECT state FROM binding_jobs WHERE id = ?').pluck().get(job.id);
+    await expect.poll(state, { timeout: 5000 }).toBe('FAILED_TO_SEND');
+    // One attempt of the five allowed: a 5xx is final.
+    expect(db.prepare('SELECT state, attempts FROM outbox WHERE job_id = ?').get(job.id)).toEqual({ state: 'failed', attempts: 1 });
+    expect(db.prepare('SELECT state_reason FROM binding_jobs WHERE id = ?').pluck().get(job.id)).toMatch(/^email could not be sent: .*550 .*no such mailbox/);
+    expect(inbox.messages()).toEqual([]);
+  });
+
+  it('retries a temporary refusal (4xx), then sends', async () => {
+    const { cloud, tenant, db } = cloudWithMail({ dbFile: tempDb(), sealKey: Buffer.alloc(32, 8) });
+    let calls = 0;
+    // Greylisting, as many mail servers do to a first attempt: 451, then accepted.
+    const transport = {
+      sendMail: async () => {
+        if (++calls === 1) throw Object.assign(new Error('451 4.7.1 greylisted, try again later'), { code: 'EENVELOPE', responseCode: 451 });
+        return { messageId: 'x' };
+      },
+    };
+    startWorkerWith(cloud.deps, transport, { maxAttempts: 5 });
+    const { job } = await emailJob(cloud, tenant!, 'grey');
+    await expect.poll(() => db.prepare('SELECT state, attempts FROM outbox WHERE job_id = ?').get(job.id), { timeout: 5000 }).toEqual({ state: 'sent', attempts: 2 });
+    expect(calls).toBe(2);
+    expect(db.prepare('SELECT state FROM binding_jobs WHERE id = ?').pluck().get(job.id)).toBe('LINK_SENT');
+  });
+
   it('does not mail a job revoked before its email went out', async () => {
     const dbFile = tempDb();
     const sealKey = Buffer.alloc(32, 4);

@@ -25,7 +25,8 @@ export interface MailWorkerOptions {
 /**
  * Sends queued binding-link emails. It is woken when a message is queued and
  * otherwise polls, so the API never waits for SMTP. Failures retry with
- * exponential backoff; after the last attempt the job becomes FAILED_TO_SEND
+ * exponential backoff, except a mail server's permanent refusal (a 5xx), which
+ * ends the message at once; after the last attempt the job becomes FAILED_TO_SEND
  * with the SMTP error as its recorded reason, unless it was bound, revoked,
  * opened or expired meanwhile (that state stands). Delivery is at least once: a
  * crash between the SMTP "250 OK" and the commit that marks the row sent
@@ -68,7 +69,7 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
     } catch (error) {
       const reason = describe(error);
       const attempt = row.attempts + 1;
-      if (attempt < options.maxAttempts) {
+      if (attempt < options.maxAttempts && !refusedForGood(error)) {
         const delay = Math.min(options.retryBaseMs * 2 ** (attempt - 1), 5 * 60_000);
         if (!(await deps.write(() => outbox.markRetry(row, reason, new Date(deps.clock().getTime() + delay))))) return leaseLost(row, 'retry');
         deps.log.warn('binding email failed; will retry', { job_id: job.id, attempt, reason });
@@ -168,6 +169,16 @@ export function createMailWorker(deps: CloudDeps, options: MailWorkerOptions) {
 }
 
 export type MailWorker = ReturnType<typeof createMailWorker>;
+
+/**
+ * A mail server's 5xx to this message (550 no such mailbox, 553 a malformed address) is its final
+ * word (RFC 5321, 4.2.1): sending again gets the same answer, so the job fails now rather than
+ * after every retry. A 4xx, or no answer at all, is worth another attempt.
+ */
+function refusedForGood(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
 
 function describe(error: unknown): string {
   const e = error as { code?: string; responseCode?: number; message?: string };
