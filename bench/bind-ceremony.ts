@@ -17,7 +17,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readCloudConfig } from '../server/cloud/config';
 import {
-  forEachConcurrent, jsonRequest, latencyStats, managementApi, pool, proof, removeDir, round, spawnServer,
+  forEachConcurrent, jsonRequest, latencyStats, managementApi, pool, proof, removeDir, requireNoFailures, round, spawnServer,
   startBindery, tempDir, writeResult,
 } from './lib';
 
@@ -139,7 +139,8 @@ export async function main(): Promise<Record<string, unknown>> {
         `[bind] ${String(level.clients).padStart(2)} clients: cloud ${c.ceremonies_per_s}/s p50 ${c.p50_ms} p99 ${c.p99_ms} ms | ` +
           `reference ${r.ceremonies_per_s}/s p50 ${r.p50_ms} p99 ${r.p99_ms} ms | rate ratio ${row.rate_ratio} (errors ${c.errors}/${r.errors})`,
       );
-      if (c.errors > 0 || r.errors > 0) throw new Error(`failed ceremonies at ${level.clients} clients: cloud ${c.errors}, reference ${r.errors}`);
+      requireNoFailures(`the cloud at ${level.clients} clients`, c);
+      requireNoFailures(`the reference at ${level.clients} clients`, r);
       levels.push(row);
     }
     const pure = await pureLimit();

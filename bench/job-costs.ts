@@ -22,7 +22,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readCloudConfig } from '../server/cloud/config';
 import { cannon, costedCannon, jobRequests, type CostedFigure } from './job-creation';
-import { removeDir, round, spawnServer, startBindery, writeResult } from './lib';
+import { removeDir, requireNoFailures, round, spawnServer, startBindery, writeResult } from './lib';
 
 const SETUPS = {
   one_process: { workers: 1, ownFiles: false, perJobIdentityIndex: false },
@@ -69,7 +69,7 @@ export async function main(seconds = 3, rounds = 2, sets = 2): Promise<Record<st
         for (const setup of order) {
           const server = servers[setup]!;
           const figure = await costedCannon(server.url, seconds, next, server.pid);
-          if (figure.non2xx > 0 || figure.errors > 0) throw new Error(`${setup} failed ${figure.non2xx + figure.errors} requests`);
+          requireNoFailures(setup, figure);
           figures[setup].push(figure);
           console.log(`[costs] set ${set + 1} round ${r + 1} ${setup}: ${figure.req_per_s} req/s, p99 ${figure.p99_ms} ms, CPU ${figure.server_cpu_us} us/request, idle ${figure.idle_share}`);
         }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readCloudConfig } from '../server/cloud/config';
 import type { RunningSystem } from '../scripts/support/system';
-import { forEachConcurrent, managementApi, removeDir, round, spawnServer, startBindery, treeCpuSeconds, writeResult } from './lib';
+import { forEachConcurrent, managementApi, removeDir, requireNoFailures, round, spawnServer, startBindery, treeCpuSeconds, writeResult } from './lib';
 
 const CONNECTIONS = 64;
 
@@ -128,10 +128,7 @@ export async function main(seconds = 3, rounds = 2, sets = 3): Promise<Record<st
         const figures: Partial<Run> = {};
         for (const name of order) figures[name] = await measure[name]();
         const { cloud, bare: bareFig, peer: peerFig } = figures as Run;
-        // Rates of failed requests would flatter whoever failed: any failure stops the bench.
-        for (const [name, figure] of [['cloud', cloud], ['bare reference', bareFig], ['peer', peerFig]] as const) {
-          if (figure.non2xx > 0 || figure.errors > 0) throw new Error(`the ${name} failed ${figure.non2xx + figure.errors} requests`);
-        }
+        for (const [name, figure] of [['the cloud', cloud], ['the bare reference', bareFig], ['the peer', peerFig]] as const) requireNoFailures(name, figure);
         console.log(
           `[jobs] set ${set + 1} round ${r + 1} (${order.join(', ')}): cloud ${cloud.req_per_s} req/s p99 ${cloud.p99_ms} ms (non2xx ${cloud.non2xx}) | ` +
             `bare ${bareFig.req_per_s} req/s | peer ${peerFig.req_per_s} req/s p99 ${peerFig.p99_ms} ms | ` +

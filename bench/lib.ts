@@ -48,6 +48,12 @@ export function latencyStats(values: number[]) {
   return { n: s.length, p50_ms: r(percentile(s, 50)), p99_ms: r(percentile(s, 99)), max_ms: r(s[s.length - 1] ?? NaN) };
 }
 
+/** Stops the bench when a run had failures: rates of failed requests would flatter whoever failed. */
+export function requireNoFailures(what: string, figure: { non2xx?: number; errors: number }): void {
+  const failed = (figure.non2xx ?? 0) + figure.errors;
+  if (failed > 0) throw new Error(`${what}: ${failed} failed (non-2xx answers, errors or failed ceremonies)`);
+}
+
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** The real system (the cloud's CLOUD_WORKERS processes and the app) via startSystem, with a temp DATA_DIR unless given. */

@@ -20,7 +20,7 @@ import { hashSecret, newId, newSecret, newTimeOrderedId } from '../server/lib/id
 import type { RunningSystem } from '../scripts/support/system';
 import { runCeremonies, toCeremonies } from './bind-ceremony';
 import { cannon, jobRequests } from './job-creation';
-import { forEachConcurrent, jsonRequest, latencyStats, managementApi, removeDir, round, startBindery, tempDir, writeResult } from './lib';
+import { forEachConcurrent, jsonRequest, latencyStats, managementApi, removeDir, requireNoFailures, round, startBindery, tempDir, writeResult } from './lib';
 
 const SIZES = [0, 10_000, 100_000];
 const PLANS: Record<string, string> = {
@@ -131,7 +131,7 @@ export async function main(): Promise<Record<string, unknown>> {
       const next = await jobRequests(system, 200, 'scale');
       await cannon(system.cloudUrl, 1, next);
       const jobs = await cannon(system.cloudUrl, 3, next);
-      if (jobs.non2xx > 0 || jobs.errors > 0) throw new Error(`job creation at ${size} rows failed ${jobs.non2xx + jobs.errors} requests`);
+      requireNoFailures(`job creation at ${size} rows`, jobs);
       figures[size]!.job_creation = jobs;
     }
     // Lists and filters, 200 sequential GETs each.
@@ -173,7 +173,7 @@ export async function main(): Promise<Record<string, unknown>> {
       const ceremonies = await toCeremonies(items);
       await runCeremonies(system.cloudUrl, system.appUrl, ceremonies.splice(0, 50), 16);
       const bind = await runCeremonies(system.cloudUrl, system.appUrl, ceremonies, 16);
-      if (bind.errors > 0) throw new Error(`${bind.errors} bind ceremonies failed at ${size} rows`);
+      requireNoFailures(`binding at ${size} rows`, bind);
       figures[size]!.bind_16_clients = bind;
     }
 
