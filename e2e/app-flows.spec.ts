@@ -166,6 +166,18 @@ test('a new device asks for an email link, binds from the message, and ends sign
     // initialize() runs under the app's faster Uint8Array.from (src/passkeys/fast-byte-decode.ts;
     // its unit tests show it installed): once the SDK is ready, the page must be left as found.
     expect(await page.evaluate(() => Object.hasOwn(Uint8Array, 'from'))).toBe(false);
+    // The SDK started with a profiler running (src/passkeys/eager-source-positions.ts), which
+    // Chromium allows only to a document served with `Document-Policy: js-profiling`.
+    const mayProfile = await page.evaluate(async () => {
+      type SelfProfiler = new (options: { sampleInterval: number; maxBufferSize: number }) => { stop(): Promise<unknown> };
+      try {
+        await new (window as unknown as { Profiler: SelfProfiler }).Profiler({ sampleInterval: 100, maxBufferSize: 1 }).stop();
+        return true;
+      } catch (error) {
+        return String(error);
+      }
+    });
+    expect(mayProfile).toBe(true);
     await bind.create();
     await bind.expectSuccessFor(identity.username);
     const signIn = new SignInPage(page);

@@ -246,6 +246,26 @@ describe('failure paths', () => {
     );
   });
 
+  it("lets the SPA's pages profile themselves (the SDK's start, eager-source-positions.ts), and only its pages", async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bindery-dist-'));
+    dirs.push(dist);
+    writeFileSync(join(dist, 'index.html'), '<!doctype html>');
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'assets', 'app-Ab12.js'), 'export {};');
+    const t = setup(happy, dist);
+    // `/` comes from the static files, the routes from the SPA handler: both are the SPA's page.
+    for (const path of ['/', '/bind', '/bi-authenticate', '/passkeys', '/signup']) {
+      const page = await t.app.request(path);
+      expect(page.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(page.headers.get('document-policy'), path).toBe('js-profiling');
+    }
+    for (const path of ['/assets/app-Ab12.js', '/api/config']) {
+      const response = await t.app.request(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('document-policy'), path).toBeNull();
+    }
+  });
+
   it('a hung cloud times out (5 s by default) as cloud_unreachable instead of hanging the request', async () => {
     // The 5 s is asserted as what the request asks for, not by waiting for it: a test asserts
     // behaviour, not speed. The signal it gets fires at once, so the hang ends by the timeout.

@@ -14,7 +14,7 @@ import { AppError, toAppError } from './errors';
 import { createOidcClient } from './oidc/client';
 import { createFlowCookie } from './oidc/flow-cookie';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit';
-import { createSpaHtml } from './spa';
+import { allowSelfProfiling, createSpaHtml } from './spa';
 import { mountAuth } from './routes/auth';
 import { mountBindingLink } from './routes/binding-link';
 import { mountConfig } from './routes/config';
@@ -95,6 +95,7 @@ export function buildApp(options: BuildAppOptions) {
     c.res.headers.set('X-Request-Id', c.get('requestId'));
   });
   app.use(securityHeaders(contentSecurityPolicy(config)));
+  app.use(allowSelfProfiling());
 
   app.use('/api/*', async (c, next) => {
     await next();

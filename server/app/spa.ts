@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MiddlewareHandler } from 'hono';
 
 /** Client routes whose first act is to start the Beyond Identity SDK. */
 const SDK_ROUTES = new Set(['/bind', '/bi-authenticate', '/passkeys']);
@@ -33,5 +34,21 @@ export function createSpaHtml(distDir: string) {
     }
     if (!chunk || !/^assets\/[\w.-]+\.js$/.test(chunk)) return html;
     return html.replace('</head>', `  <link rel="preload" as="script" href="/${chunk}">\n  </head>`);
+  };
+}
+
+/**
+ * `Document-Policy: js-profiling` on the SPA's HTML, so that its page may start a JS
+ * Self-Profiling `Profiler`: the app runs one while the SDK starts, which spares a re-parse of
+ * the SDK's 6 MB (src/passkeys/eager-source-positions.ts). On every page of the SPA, not only
+ * the SDK's routes: one document reaches them by client-side navigation too. The policy only
+ * permits the page's own script to profile itself; no profile leaves the page.
+ */
+export function allowSelfProfiling(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+      c.res.headers.set('Document-Policy', 'js-profiling');
+    }
   };
 }

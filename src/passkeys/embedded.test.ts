@@ -141,6 +141,42 @@ describe('getEmbedded', () => {
     expect(Object.hasOwn(Uint8Array, 'from')).toBe(false);
   });
 
+  it("runs a profiler from before the SDK's script runs until initialize() settles, also when it fails", async () => {
+    stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
+    const log: string[] = [];
+    vi.stubGlobal(
+      'Profiler',
+      class extends EventTarget {
+        constructor() {
+          super();
+          log.push('profiler started');
+        }
+        stop() {
+          log.push('profiler stopped');
+          return Promise.resolve({});
+        }
+      },
+    );
+    script.load.mockImplementation(async () => {
+      log.push('script');
+      return { Embedded: { initialize: sdk.initialize } };
+    });
+    sdk.initialize.mockImplementation(async () => {
+      log.push('initialize');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push('initialized');
+      return sdk.fake;
+    });
+    await expect((await freshModule()).getEmbedded()).resolves.toBe(sdk.fake);
+    expect(log).toEqual(['profiler started', 'script', 'initialize', 'initialized', 'profiler stopped']);
+
+    log.length = 0;
+    vi.resetModules(); // a new page
+    sdk.initialize.mockRejectedValue(new Error('RuntimeError: unreachable'));
+    await expect((await freshModule()).getEmbedded()).rejects.toMatchObject({ code: 'sdk_load_failed' });
+    expect(log).toEqual(['profiler started', 'script', 'profiler stopped']);
+  });
+
   it('keeps a failed initialize() (never initialises twice) and says a reload is needed', async () => {
     stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     sdk.initialize.mockRejectedValue(new Error('RuntimeError: unreachable'));

@@ -3,6 +3,7 @@ import { ApiError } from '../lib/api-error';
 import { appConfigQueries } from '../lib/app-config';
 import { queryClient } from '../lib/query-client';
 import { assertBrowserSupport } from './browser-support';
+import { withEagerSourcePositions } from './eager-source-positions';
 import { withFastByteDecode } from './fast-byte-decode';
 import { PasskeyError, toPasskeyError } from './passkey-error';
 import { loadSdkScript, type BiSdkModule } from './sdk-script';
@@ -43,23 +44,26 @@ export async function preloadEmbedded(): Promise<void> {
 
 async function load(state: { initializeCalled: boolean }): Promise<Embedded> {
   assertBrowserSupport();
+  // From before the SDK's file runs until initialize() settles: its first Error otherwise
+  // costs a re-parse of all 6 MB of it (see eager-source-positions.ts).
+  return withEagerSourcePositions(async () => {
+    const [sdk, allowedDomains] = await Promise.all([
+      loadSdkScript().catch((error: unknown) => {
+        throw toPasskeyError(error, 'load');
+      }),
+      loadAllowedDomains(),
+    ]);
 
-  const [sdk, allowedDomains] = await Promise.all([
-    loadSdkScript().catch((error: unknown) => {
+    state.initializeCalled = true;
+    try {
+      const embedded = resolveEmbedded(sdk);
+      // A copy: initialize() appends window.location.host to the array it is given. The fast
+      // byte decode saves about 0.3 s of main thread while it decodes its WebAssembly core.
+      return await withFastByteDecode(() => embedded.initialize({ allowedDomains: [...allowedDomains] }));
+    } catch (error) {
       throw toPasskeyError(error, 'load');
-    }),
-    loadAllowedDomains(),
-  ]);
-
-  state.initializeCalled = true;
-  try {
-    const embedded = resolveEmbedded(sdk);
-    // A copy: initialize() appends window.location.host to the array it is given. The fast
-    // byte decode saves about 0.3 s of main thread while it decodes its WebAssembly core.
-    return await withFastByteDecode(() => embedded.initialize({ allowedDomains: [...allowedDomains] }));
-  } catch (error) {
-    throw toPasskeyError(error, 'load');
-  }
+    }
+  });
 }
 
 async function loadAllowedDomains(): Promise<string[]> {
