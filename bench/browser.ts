@@ -28,8 +28,12 @@
  *   script, gzipped as the app serves it, and calls `Embedded.initialize()`; from navigation start
  *   to `initialize()` resolving. It is what any page pays for the unmodified SDK on this machine.
  * - the SDK alone with the app's fast byte decode: the same bare page, but `initialize()` runs
- *   inside `withFastByteDecode` (src/passkeys/fast-byte-decode.ts, compiled as is), as the app
- *   runs it. `/bind` ready minus this is what the app itself adds.
+ *   inside `withFastByteDecode` (src/passkeys/fast-byte-decode.ts, compiled as is).
+ * - the SDK alone with both of the app's start-up fixes, as the app runs it: the fast byte
+ *   decode, and a profiler running from before the SDK's file runs until `initialize()` settles
+ *   (`withEagerSourcePositions`, src/passkeys/eager-source-positions.ts, compiled as is; the page
+ *   is served with `Document-Policy: js-profiling`, as the app's are). `/bind` ready minus this
+ *   is what the app itself adds.
  *
  * Besides p50/p99/max of the three, the result breaks them down (p50): /bind's DOMContentLoaded,
  * when the SDK's file finished downloading and the main thread's long tasks (the SDK's
@@ -276,29 +280,44 @@ async function oneRun(browser: Browser, system: RunningSystem, api: ReturnType<t
 /**
  * The references for `/bind` ready: a loopback server whose pages run the SDK's shipped file
  * (gzipped, as the app serves it) as a classic script and initialise it. Nothing of the app:
- * at `/` as is; at `/fast` inside the app's `withFastByteDecode`.
+ * at `/` as is; at `/fast` inside the app's `withFastByteDecode`; at `/fixes` also inside its
+ * `withEagerSourcePositions`, started before the SDK's file runs.
  */
-async function startSdkAlonePage(): Promise<{ url: string; fastUrl: string; server: Server }> {
+async function startSdkAlonePage(): Promise<{ url: string; fastUrl: string; fixesUrl: string; server: Server }> {
   const sdk = gzipSync(readFileSync(createRequire(import.meta.url).resolve('@beyondidentity/bi-sdk-js/dist/bi-embedded.js')));
-  const fastDecode = ts.transpileModule(readFileSync(path.join(ROOT, 'src/passkeys/fast-byte-decode.ts'), 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
+  // The app's own modules, compiled as they are, their exports made plain names of the page.
+  const appModule = (file: string) =>
+    ts
+      .transpileModule(readFileSync(path.join(ROOT, 'src/passkeys', file), 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      })
+      .outputText.replace(/^export /gm, '');
+  const fastDecode = appModule('fast-byte-decode.ts');
+  const sourcePositions = appModule('eager-source-positions.ts');
   const init = "embeddedsdk.Embedded.initialize({ allowedDomains: ['localhost'] })";
   const settle = '.then(() => { window.sdkReady = performance.now(); }, (e) => { window.sdkReady = -1; window.sdkError = String(e); });';
   const page = `<!doctype html><title>SDK alone</title><script src="/sdk.js"></script><script>${init}${settle}</script>`;
   // Inline, as a module (its top-level names stay its own): no request or module graph more than the plain page.
   const fastPage =
     '<!doctype html><title>SDK alone, fast byte decode</title><script src="/sdk.js"></script><script type="module">' +
-    `${fastDecode.replace(/^export /gm, '')}\nwithFastByteDecode(() => ${init})${settle}</script>`;
+    `${fastDecode}\nwithFastByteDecode(() => ${init})${settle}</script>`;
+  // The profiler must run before the SDK's file does: a classic script ahead of it starts it,
+  // and the SDK's own script tag says when it has run.
+  const fixesPage =
+    '<!doctype html><title>SDK alone, the app\'s start-up fixes</title><script>' +
+    `${fastDecode}\n${sourcePositions}\nconst ran = new Promise((resolve) => { window.sdkRan = resolve; });\n` +
+    `withEagerSourcePositions(() => ran.then(() => withFastByteDecode(() => ${init})))${settle}</script>` +
+    '<script src="/sdk.js" onload="sdkRan()"></script>';
   const server = createServer((req, res) => {
     if (req.url === '/sdk.js') res.writeHead(200, { 'content-type': 'text/javascript', 'content-encoding': 'gzip' }).end(sdk);
     else if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(page);
     else if (req.url === '/fast') res.writeHead(200, { 'content-type': 'text/html' }).end(fastPage);
+    else if (req.url === '/fixes') res.writeHead(200, { 'content-type': 'text/html', 'document-policy': 'js-profiling' }).end(fixesPage);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://localhost:${(server.address() as { port: number }).port}`;
-  return { url: `${origin}/`, fastUrl: `${origin}/fast`, server };
+  return { url: `${origin}/`, fastUrl: `${origin}/fast`, fixesUrl: `${origin}/fixes`, server };
 }
 
 /** One fresh context on the SDK-alone page: ms from navigation start to `initialize()` resolved. */
@@ -351,6 +370,7 @@ export async function main(): Promise<Record<string, unknown>> {
   const runs: RunFigures[] = [];
   const sdkAlone: number[] = [];
   const sdkAloneFast: number[] = [];
+  const sdkAloneFixes: number[] = [];
   const failures: string[] = [];
   const alonePage = await startSdkAlonePage();
   try {
@@ -376,12 +396,14 @@ export async function main(): Promise<Record<string, unknown>> {
         console.error(`[browser] ${label} failed: ${message}`);
         if (!warmup) failures.push(`${label}: ${message}`);
       }
-      // Interleaved with the /bind runs, so all see the same machine; the two bare pages take turns going first.
+      // Interleaved with the /bind runs, so all see the same machine; the bare pages take turns going first.
       const references = [
         ['the SDK alone', alonePage.url, sdkAlone],
         ['the SDK alone with the fast byte decode', alonePage.fastUrl, sdkAloneFast],
+        ["the SDK alone with the app's start-up fixes", alonePage.fixesUrl, sdkAloneFixes],
       ] as const;
-      for (const [name, url, into] of i % 2 === 0 ? references : [...references].reverse()) {
+      const turn = i % references.length;
+      for (const [name, url, into] of [...references.slice(turn), ...references.slice(0, turn)]) {
         try {
           const alone = await sdkAloneRun(browser, url);
           if (!warmup) into.push(alone);
@@ -423,11 +445,13 @@ export async function main(): Promise<Record<string, unknown>> {
   const signIn = latencyStats(pick('sign_in_ms'));
   const alone = latencyStats(sdkAlone);
   const aloneFast = latencyStats(sdkAloneFast);
+  const aloneFixes = latencyStats(sdkAloneFixes);
   console.log(`[browser] /bind ready: p50 ${bindReady.p50_ms} ms, p99 ${bindReady.p99_ms} ms (n ${bindReady.n}; target p50 < 1000 ms)`);
   console.log(`[browser] the SDK alone (bare page, initialize() resolved): p50 ${alone.p50_ms} ms, p99 ${alone.p99_ms} ms (n ${alone.n})`);
+  console.log(`[browser] the SDK alone with the app's fast byte decode: p50 ${aloneFast.p50_ms} ms, p99 ${aloneFast.p99_ms} ms (n ${aloneFast.n})`);
   console.log(
-    `[browser] the SDK alone with the app's fast byte decode: p50 ${aloneFast.p50_ms} ms, p99 ${aloneFast.p99_ms} ms (n ${aloneFast.n}); ` +
-      `/bind ready is ${round(bindReady.p50_ms - aloneFast.p50_ms, 0)} ms more at p50`,
+    `[browser] the SDK alone with the app's start-up fixes (fast byte decode, eager source positions): p50 ${aloneFixes.p50_ms} ms, ` +
+      `p99 ${aloneFixes.p99_ms} ms (n ${aloneFixes.n}); /bind ready is ${round(bindReady.p50_ms - aloneFixes.p50_ms, 0)} ms more at p50`,
   );
   console.log(`[browser] click -> passkey bound: p50 ${clickToBound.p50_ms} ms, p99 ${clickToBound.p99_ms} ms (n ${clickToBound.n})`);
   console.log(`[browser] sign-in (click -> signed-in page): p50 ${signIn.p50_ms} ms, p99 ${signIn.p99_ms} ms (n ${signIn.n})`);
@@ -439,7 +463,9 @@ export async function main(): Promise<Record<string, unknown>> {
       'a new identity and RETURN binding job per run; times from in-page marks (performance.now / event.timeStamp). ' +
       'gzip level 9 of dist/ files for the sizes. The SDK alone: after each run, a fresh context opens a bare loopback page ' +
       "that runs the SDK's shipped file (gzipped) as a classic script and calls Embedded.initialize(); navigation start to its resolution. " +
-      "With the fast byte decode: the same page, initialize() inside the app's withFastByteDecode (src/passkeys/fast-byte-decode.ts).",
+      "With the fast byte decode: the same page, initialize() inside the app's withFastByteDecode (src/passkeys/fast-byte-decode.ts). " +
+      "With the app's start-up fixes: also inside its withEagerSourcePositions (src/passkeys/eager-source-positions.ts), started " +
+      'before the SDK file runs, the page served with Document-Policy: js-profiling.',
     bind_ready_ms: bindReady,
     bind_ready_breakdown_p50_ms: {
       dom_content_loaded: median('dom_content_loaded_ms'),
@@ -449,7 +475,8 @@ export async function main(): Promise<Record<string, unknown>> {
     },
     sdk_alone_ready_ms: alone,
     sdk_alone_fast_byte_decode_ready_ms: aloneFast,
-    bind_ready_minus_sdk_alone_fast_byte_decode_p50_ms: round(bindReady.p50_ms - aloneFast.p50_ms, 1),
+    sdk_alone_app_fixes_ready_ms: aloneFixes,
+    bind_ready_minus_sdk_alone_app_fixes_p50_ms: round(bindReady.p50_ms - aloneFixes.p50_ms, 1),
     sdk_chunk_over_http: { encoded_bytes: runs[0]?.sdk_chunk_encoded_bytes ?? null, decoded_bytes: runs[0]?.sdk_chunk_decoded_bytes ?? null },
     click_to_bound_ms: clickToBound,
     sign_in_ms: signIn,

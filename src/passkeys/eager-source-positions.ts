@@ -8,15 +8,15 @@
  * them, re-parses each function on it. The SDK creates six `Error`s at the top level of its core
  * (`badPlatform`, `invalidArg`…) while its whole file is on the stack: the UMD factory, webpack's
  * bootstrap and the core's module, each around the 5.7 MB base64 literal that holds the
- * WebAssembly core. The first of them re-parses all of that, several times over: 1.17 s of
- * main thread for that one `new Error` in Chromium 156 on the AMD machine of bench/results
- * (a scratch copy of the SDK with a clock read before each top-level statement). Node does
- * not ask for these stacks; that is why it evaluates the same file in 0.27 s.
+ * WebAssembly core. The first of them has V8 re-parse each of those functions, the literal
+ * with each: 1.17 s of main thread for that one `new Error` in Chromium 156 on the AMD machine
+ * of bench/results (a scratch copy of the SDK with a clock read before each top-level
+ * statement). Node does not ask for these stacks; it evaluates the same file in 0.27 s.
  *
  * While a profiler runs, V8 keeps source positions from the first compile, so the stack costs
  * nothing more. On a bare page, evaluating the SDK took 0.75–1.15 s with a profiler against
- * 1.79–2.09 s without (five fresh contexts each); `npm run bench -- browser` measures it
- * against `/bind`. The SDK's file stays byte for byte as shipped; the lasting fix belongs in the
+ * 1.79–2.09 s without (five fresh contexts each); in `npm run bench -- browser`, `/bind` ready
+ * p50 went from 2.54 to 1.71 s. The SDK's file stays byte for byte as shipped; the lasting fix belongs in the
  * SDK (errors made when thrown, or its core not inlined in its script).
  *
  * A page may start a profiler only when its document was served with
