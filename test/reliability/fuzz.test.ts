@@ -9,8 +9,8 @@
  * In-process for speed: the cloud (`createTestCloud`, in-memory SQLite) is
  * called with `app.request()`, and also listens on loopback for the app
  * backend (`buildApp`), which reaches it over HTTP as it would reach Beyond
- * Identity. A last part writes malformed HTTP to that listening cloud over
- * real sockets. RELIABILITY_FUZZ_SEED replays a run; RELIABILITY_FUZZ_SCALE
+ * Identity. A last part writes malformed HTTP to that listening cloud, and to
+ * the app backend listening too, over real sockets. RELIABILITY_FUZZ_SEED replays a run; RELIABILITY_FUZZ_SCALE
  * multiplies the number of requests.
  */
 import fc from 'fast-check';
@@ -322,69 +322,144 @@ function rawRequest(port: number, bytes: Buffer): Promise<number | 'closed'> {
   });
 }
 
+/** A listening server to fuzz with malformed HTTP, and a request of its to break. */
+interface SocketTarget {
+  port: number;
+  /** Paths for broken request lines and headers. */
+  paths: string[];
+  /** A well-formed POST (its credentials in `headers`), sent only cut, oversized or misframed. */
+  post: { path: string; headers: string; body: string };
+  /** The server's body limit in bytes. */
+  maxBody: number;
+  /** A GET that is a good request (200), asked last to see the server still up. */
+  goodGet: string;
+  /** Paths whose GET is a good request (a page, a redirect): left out of the broken request lines. */
+  goodGets: string[];
+  /** More requests of this server's own. */
+  more?: fc.Arbitrary<Buffer>[];
+}
+
+/** Malformed HTTP for `target`: each request one that must be refused, or closed on. */
+function malformedHttp(target: SocketTarget): fc.Arbitrary<Buffer> {
+  const { paths, post, maxBody } = target;
+  const text = fc.string({ maxLength: 60 });
+  const junk = fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => Buffer.from(bytes));
+  const head = `POST ${post.path} HTTP/1.1\r\nHost: localhost\r\n${post.headers}Content-Type: application/json\r\n`;
+  return fc.oneof(
+    // Not HTTP at all, or a broken request line.
+    junk.map((bytes) => Buffer.concat([bytes, Buffer.from('\r\n\r\n')])),
+    fc.tuple(fc.constantFrom('GET', 'POST', 'FOO', 'P0ST', ''), fc.constantFrom(...paths), fc.constantFrom('HTTP/1.1', 'HTTP/9.9', 'HTTP/1', ''))
+      // A good GET is a good request; every other combination is not.
+      .filter(([method, path, version]) => !(method === 'GET' && target.goodGets.includes(path) && version === 'HTTP/1.1'))
+      .map(([method, path, version]) => Buffer.from(`${method} ${path} ${version}\r\nHost: localhost\r\n\r\n`)),
+    // Headers a parser must refuse: no colon, a space in the name, control bytes, too large.
+    fc.tuple(fc.constantFrom(...paths), text).map(([path, value]) =>
+      Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nBad Header: ${value}\r\nno-colon-here\r\n\r\n`)),
+    fc.constantFrom(...paths).map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`)),
+    // A declared body over the limit: refused from the header, before any of it is read.
+    fc.integer({ min: maxBody + 1, max: 2 ** 40 }).map((length) => Buffer.from(`${head}Content-Length: ${length}\r\nConnection: close\r\n\r\n${post.body}`)),
+    // A body cut short of its Content-Length (the client hangs up), or both length and chunking.
+    fc.integer({ min: 1, max: post.body.length - 1 }).map((cut) =>
+      Buffer.from(`${head}Content-Length: ${post.body.length}\r\n\r\n${post.body.slice(0, cut)}`)),
+    fc.constant(Buffer.from(`${head}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`)),
+    // Chunked bodies: malformed sizes, or over the limit (the streaming check).
+    fc.tuple(fc.constantFrom('zz', '-1', '1' + '0'.repeat(20), ''), text).map(([size, data]) =>
+      Buffer.from(`${head}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n${size}\r\n${data}\r\n0\r\n\r\n`)),
+    fc.constant(Buffer.from(`${head}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n${(maxBody + 1).toString(16)}\r\n${'x'.repeat(maxBody + 1)}\r\n0\r\n\r\n`)),
+    // Well framed, but with a body that is not the JSON it claims to be.
+    fc.tuple(junk, fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-16')).map(([body, type]) =>
+      Buffer.concat([
+        Buffer.from(`POST ${post.path} HTTP/1.1\r\nHost: localhost\r\n${post.headers}Content-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
+        body,
+      ])),
+    ...(target.more ?? []),
+  );
+}
+
+/**
+ * Writes `runs` malformed requests to `target` over real sockets: each must be refused with a
+ * 4xx or by closing, never a 5xx; then the server must still answer its good GET, and the
+ * cloud's database must be as it was. Answers how often each status was seen.
+ */
+async function fuzzOverSockets(target: SocketTarget, runs: number): Promise<Map<number | 'closed', number>> {
+  const before = snapshotDb(t.db, {});
+  const seen = new Map<number | 'closed', number>();
+  await fc.assert(
+    fc.asyncProperty(malformedHttp(target), async (bytes) => {
+      const status = await rawRequest(target.port, bytes);
+      seen.set(status, (seen.get(status) ?? 0) + 1);
+      if (status !== 'closed' && (status < 400 || status >= 500)) {
+        throw new Error(`${status} to ${JSON.stringify(bytes.subarray(0, 300).toString('latin1'))}`);
+      }
+    }),
+    { numRuns: runs, seed: SEED },
+  );
+  // Still serving, and nothing refused left a trace.
+  expect(await rawRequest(target.port, Buffer.from(`GET ${target.goodGet} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`))).toBe(200);
+  expect(diffSnapshots(before, snapshotDb(t.db, {}))).toEqual({});
+  return seen;
+}
+
 /**
  * The in-process fuzzer above never frames HTTP itself: `app.request()` has no Content-Length,
  * so the body limit's production path (judged from the header) and Node's own parser go
- * untested there. Here the listening cloud gets malformed HTTP over real sockets.
+ * untested there. Here the listening cloud, and the app backend, get malformed HTTP over real
+ * sockets.
  */
-describe('fuzzing the cloud over real sockets with malformed HTTP', () => {
-  it('refuses every one with a 4xx or by closing, never a 5xx, stays up, and changes nothing', async () => {
-    const port = cloudListening.port;
+describe('fuzzing over real sockets with malformed HTTP', () => {
+  it('the cloud refuses every one with a 4xx or by closing, never a 5xx, stays up, and changes nothing', async () => {
     const realm = `/v1/tenants/${fx.tenantId}/realms/${fx.realmId}`;
     const auth = `Authorization: Bearer ${fx.apiToken}\r\n`;
     const jobsPath = `${realm}/identities/${fx.identityId}/credential-binding-jobs`;
     const goodBody = JSON.stringify({ job: { delivery_method: 'RETURN', authenticator_config_id: t.tenant.app.authenticator_config_id } });
     const paths = [jobsPath, `${realm}/identities`, `${fx.jobs.usable.jobPath}:bind`, `${realm}/credentials`, '/v1/tenants/%ZZ/realms/x', '/health'];
-    const text = fc.string({ maxLength: 60 });
-    const junk = fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => Buffer.from(bytes));
-    const maxBody = t.cloud.deps.config.maxBodyBytes;
-    const request = fc.oneof(
-      // Not HTTP at all, or a broken request line.
-      junk.map((bytes) => Buffer.concat([bytes, Buffer.from('\r\n\r\n')])),
-      fc.tuple(fc.constantFrom('GET', 'POST', 'FOO', 'P0ST', ''), fc.constantFrom(...paths), fc.constantFrom('HTTP/1.1', 'HTTP/9.9', 'HTTP/1', ''))
-        // `GET /health HTTP/1.1` is a good request (200); every other combination is not.
-        .filter(([method, path, version]) => !(method === 'GET' && path === '/health' && version === 'HTTP/1.1'))
-        .map(([method, path, version]) => Buffer.from(`${method} ${path} ${version}\r\nHost: localhost\r\n\r\n`)),
-      // Headers a parser must refuse: no colon, a space in the name, control bytes, too large.
-      fc.tuple(fc.constantFrom(...paths), text).map(([path, value]) =>
-        Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nBad Header: ${value}\r\nno-colon-here\r\n\r\n`)),
-      fc.constantFrom(...paths).map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`)),
-      // A declared body over the limit: refused from the header, before any of it is read.
-      fc.integer({ min: maxBody + 1, max: 2 ** 40 }).map((length) =>
-        Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${goodBody}`)),
-      // A body cut short of its Content-Length (the client hangs up), or both length and chunking.
-      fc.integer({ min: 1, max: goodBody.length - 1 }).map((cut) =>
-        Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: ${goodBody.length}\r\n\r\n${goodBody.slice(0, cut)}`)),
-      fc.constant(Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`)),
-      // Chunked bodies: malformed sizes, or over the limit (the streaming check).
-      fc.tuple(fc.constantFrom('zz', '-1', '1' + '0'.repeat(20), ''), text).map(([size, data]) =>
-        Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${size}\r\n${data}\r\n0\r\n\r\n`)),
-      fc.constant(Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${(maxBody + 1).toString(16)}\r\n${'x'.repeat(maxBody + 1)}\r\n0\r\n\r\n`)),
-      // Well framed, but with a body that is not the JSON it claims, or a broken bearer header.
-      fc.tuple(junk, fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-16')).map(([body, type]) =>
-        Buffer.concat([Buffer.from(`POST ${jobsPath} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body])),
-      fc.tuple(text, fc.constantFrom(...paths)).map(([token, path]) =>
-        Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nAuthorization: Bearer ${fx.apiToken}\r\nContent-Type: application/json\r\nContent-Length: ${goodBody.length}\r\nConnection: close\r\n\r\n${goodBody}`)),
+    const seen = await fuzzOverSockets(
+      {
+        port: cloudListening.port,
+        paths,
+        post: { path: jobsPath, headers: auth, body: goodBody },
+        maxBody: t.cloud.deps.config.maxBodyBytes,
+        goodGet: '/health',
+        goodGets: ['/health'],
+        more: [
+          // A broken bearer header beside the good one.
+          fc.tuple(fc.string({ maxLength: 60 }), fc.constantFrom(...paths)).map(([token, path]) =>
+            Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nAuthorization: Bearer ${fx.apiToken}\r\nContent-Type: application/json\r\nContent-Length: ${goodBody.length}\r\nConnection: close\r\n\r\n${goodBody}`)),
+        ],
+      },
+      Math.max(1, Math.round(1_500 * SCALE)),
     );
-    const before = snapshotDb(t.db, {});
-    const seen = new Map<number | 'closed', number>();
-    await fc.assert(
-      fc.asyncProperty(request, async (bytes) => {
-        const status = await rawRequest(port, bytes);
-        seen.set(status, (seen.get(status) ?? 0) + 1);
-        if (status !== 'closed' && (status < 400 || status >= 500)) {
-          throw new Error(`${status} to ${JSON.stringify(bytes.subarray(0, 300).toString('latin1'))}`);
-        }
-      }),
-      { numRuns: Math.max(1, Math.round(1_500 * SCALE)), seed: SEED },
-    );
-    console.log(`fuzz over sockets: ${JSON.stringify(Object.fromEntries(seen))}`);
-    // Still serving, and nothing refused left a trace.
-    expect(await rawRequest(port, Buffer.from('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'))).toBe(200);
-    expect(diffSnapshots(before, snapshotDb(t.db, {}))).toEqual({});
+    console.log(`fuzz over sockets, cloud: ${JSON.stringify(Object.fromEntries(seen))}`);
     // The body limit answered from the header (413), and Node's parser refused what it must (400).
     expect(seen.get(413)).toBeGreaterThan(0);
     expect(seen.get(400)).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('the app backend refuses every one with a 4xx or by closing, never a 5xx, stays up, and changes nothing', async () => {
+    const appListening = await listenLoopback(app.fetch, 0);
+    try {
+      // A sign-up that would create an identity in the cloud, were it ever sent whole.
+      const signup = JSON.stringify({ username: 'fuzz-socket', email: 'fuzz-socket@example.com', display_name: 'Fuzz Socket' });
+      const seen = await fuzzOverSockets(
+        {
+          port: appListening.port,
+          paths: ['/api/signup', '/api/binding-link/preview', '/api/me/binding-link', '/api/email-link', '/auth/callback', '/bind', '/api/health'],
+          post: { path: '/api/signup', headers: '', body: signup },
+          maxBody: 16 * 1024, // MAX_API_BODY_BYTES in server/app/app.ts
+          goodGet: '/api/health',
+          // The SPA's page, and the sign-in callback (a redirect home, with or without a code).
+          goodGets: ['/api/health', '/bind', '/auth/callback'],
+        },
+        Math.max(1, Math.round(1_000 * SCALE)),
+      );
+      console.log(`fuzz over sockets, app backend: ${JSON.stringify(Object.fromEntries(seen))}`);
+      expect(seen.get(413)).toBeGreaterThan(0);
+      expect(seen.get(400)).toBeGreaterThan(0);
+      // The person's side of it: the cloud has no identity by that name.
+      expect(t.db.prepare('SELECT count(*) AS n FROM identities WHERE username = ?').get('fuzz-socket')).toEqual({ n: 0 });
+    } finally {
+      await appListening.close();
+    }
   }, 300_000);
 });
 
