@@ -246,18 +246,25 @@ describe('failure paths', () => {
     );
   });
 
-  it("lets the SPA's pages profile themselves (the SDK's start, eager-source-positions.ts), and only its pages", async () => {
+  it('lets the documents that start the SDK profile themselves (eager-source-positions.ts), and no other', async () => {
     const dist = mkdtempSync(join(tmpdir(), 'bindery-dist-'));
     dirs.push(dist);
     writeFileSync(join(dist, 'index.html'), '<!doctype html>');
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'assets', 'app-Ab12.js'), 'export {};');
     const t = setup(happy, dist);
-    // `/` comes from the static files, the routes from the SPA handler: both are the SPA's page.
-    for (const path of ['/', '/bind', '/bi-authenticate', '/passkeys', '/signup']) {
+    // /signup goes on to /bind in the same document.
+    for (const path of ['/bind', '/bind/', '/bi-authenticate', '/passkeys', '/signup']) {
       const page = await t.app.request(path);
       expect(page.headers.get('content-type'), path).toMatch(/^text\/html/);
       expect(page.headers.get('document-policy'), path).toBe('js-profiling');
+    }
+    // The policy has a price (V8 logs every compile): not on pages that never start the SDK.
+    // `/` comes from the static files, the others from the SPA handler.
+    for (const path of ['/', '/email-link', '/no-such-page']) {
+      const page = await t.app.request(path);
+      expect(page.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(page.headers.get('document-policy'), path).toBeNull();
     }
     for (const path of ['/assets/app-Ab12.js', '/api/config']) {
       const response = await t.app.request(path);
