@@ -16,8 +16,8 @@
  * While a profiler runs, V8 keeps source positions from the first compile, so the stack costs
  * nothing more. On a bare page, evaluating the SDK took 0.75–1.15 s with a profiler against
  * 1.79–2.09 s without (five fresh contexts each); in `npm run bench -- browser`, `/bind` ready
- * p50 went from 2.54 to 1.71 s. The SDK's file stays byte for byte as shipped; the lasting fix belongs in the
- * SDK (errors made when thrown, or its core not inlined in its script).
+ * p50 went from 2.54 to 1.65 s. The SDK's file stays byte for byte as shipped; the lasting fix
+ * belongs in the SDK (errors made when thrown, or its core not inlined in its script).
  *
  * A page may start a profiler only when its document was served with
  * `Document-Policy: js-profiling` (server/app/spa.ts, on the documents that start the SDK).
