@@ -3,20 +3,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryClient } from '../../lib/query-client';
 import { json, stubApi } from '../../lib/testing/fetch-stub';
 import { bindingLinkKeys } from '../features/binding/api/binding-link-keys';
+import { emailLinkParams, emailLinkUrl } from '../testing/email-link';
 import { bindLoader } from './bind-loader';
 
 // The SDK is replaced at the src/passkeys seam: this is about what the loader asks for.
 const passkeys = vi.hoisted(() => ({ preloadEmbedded: vi.fn() }));
 vi.mock('../../passkeys/embedded', () => ({ preloadEmbedded: passkeys.preloadEmbedded, getEmbedded: vi.fn() }));
 
-const params = {
-  api_base_url: 'http://localhost:8787',
-  tenant_id: 'ten1',
-  realm_id: 'realm1',
-  identity_id: 'ident1',
-  job_id: 'job1',
-  token: 'TOKEN123',
-};
+const params = emailLinkParams;
 const usablePreview = { state: 'usable', identity: { username: 'ann', display_name: 'Ann Lee' }, realm: { display_name: 'Bindery Dev' }, expire_time: '2030-01-02T03:04:05Z' };
 
 function backend() {
@@ -41,7 +35,7 @@ afterEach(() => {
 describe('bindLoader', () => {
   it("starts the SDK, and asks for an email link's preview as the page opens, before the page renders", async () => {
     const api = backend();
-    expect(load(`/bind?${new URLSearchParams(params).toString()}`)).toBeNull();
+    expect(load(emailLinkUrl())).toBeNull();
 
     await vi.waitFor(() => expect(queryClient.getQueryData(bindingLinkKeys.preview('job1'))).toEqual(usablePreview));
     expect(api.calls('POST /api/binding-link/preview').map((call) => call.body)).toEqual([params]);

@@ -5,6 +5,7 @@ import { PasskeyError } from '../../passkeys/passkey-error';
 import type { BindPasskeyResponse } from '../../passkeys/types';
 import { apiError, json, stubApi, type StubHandler } from '../../lib/testing/fetch-stub';
 import { bindingLinkKeys } from '../features/binding/api/binding-link-keys';
+import { emailLinkParams, emailLinkUrl } from '../testing/email-link';
 import { renderRoute, testQueryClient } from '../testing/render-route';
 import { stubLocation } from '../testing/stub-location';
 import { BindRoute } from './bind';
@@ -24,15 +25,8 @@ vi.mock('../../passkeys/browser-support', () => ({
 }));
 
 const ORIGIN = window.location.origin;
-const params = {
-  api_base_url: 'http://localhost:8787',
-  tenant_id: 'ten1',
-  realm_id: 'realm1',
-  identity_id: 'ident1',
-  job_id: 'job1',
-  token: 'TOKEN123',
-};
-const emailUrl = (overrides: Record<string, string> = {}) => `/bind?${new URLSearchParams({ ...params, ...overrides }).toString()}`;
+const params = emailLinkParams;
+const emailUrl = emailLinkUrl;
 const invokeLink =
   'http://localhost:8787/v1/tenants/ten1/realms/realm1/identities/ident1/credential-binding-jobs/job1:invokeAuthenticator?token=TOKEN123';
 
