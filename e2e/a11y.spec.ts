@@ -294,6 +294,13 @@ test.describe('the app', () => {
     await expectAccessible(page, '/bi-authenticate, Beyond Identity unreachable');
     await restore();
 
+    // A sign-in request past its `exp`, in this browser with its passkey: its clock two hours on
+    // (the SDK checks `exp` against it; the cloud and the request are real). Last for this page.
+    await page.context().clock.install({ time: Date.now() + 2 * 3600_000 });
+    await signIn.startFromHome();
+    await expect(signIn.failure('This sign-in request has expired')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(page, '/bi-authenticate, request expired');
+
     // The SDK's file never arrives: a fresh request in a browser that cannot load it.
     const noSdk = await browser.newContext();
     const noSdkPage = await noSdk.newPage();
@@ -303,6 +310,7 @@ test.describe('the app', () => {
     await expect(noSdkSignIn.failure('Signing in did not work')).toBeVisible({ timeout: 20_000 });
     await expectAccessible(noSdkPage, '/bi-authenticate, the SDK did not start');
     await noSdk.close();
+
   });
 });
 
