@@ -310,7 +310,6 @@ test.describe('the app', () => {
     await expect(noSdkSignIn.failure('Signing in did not work')).toBeVisible({ timeout: 20_000 });
     await expectAccessible(noSdkPage, '/bi-authenticate, the SDK did not start');
     await noSdk.close();
-
   });
 });
 
