@@ -60,6 +60,9 @@ async function blockUrls(page: Page, patterns: string[]): Promise<() => Promise<
 
 /** The SDK's file, wherever the build put it. */
 const SDK_FILE = '*/assets/bi-embedded-*';
+/** The code of the app's /email-link page, and of the console's Applications page. */
+const EMAIL_LINK_CHUNK = '*/assets/email-link-*';
+const APPLICATIONS_CHUNK = '*/assets/applications-*';
 
 test('the scan itself fails on a page with serious violations', async ({ page }) => {
   // An image without a text alternative (critical) and a button without a name (critical):
@@ -74,11 +77,20 @@ test('the scan itself fails on a page with serious violations', async ({ page })
 });
 
 test.describe('the app', () => {
-  test('home, sign-up, email link and the link-less pages, signed out', async ({ page }) => {
+  test('home, sign-up, email link and the link-less pages, signed out; a page whose code did not load', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByRole('heading', { name: 'Get started' })).toBeVisible();
     await expect(page.getByRole('region', { name: 'Status' }).getByRole('status')).toContainText('Connected.');
     await expectAccessible(page, 'home, signed out');
+
+    // A page whose code no longer loads (a deploy replaced its chunk): the app's route error.
+    // Before /email-link's code was ever fetched in this browser, so nothing serves it from cache.
+    const restoreChunk = await blockUrls(page, [EMAIL_LINK_CHUNK]);
+    await page.getByRole('link', { name: /email me a link/ }).click();
+    await expect(page.getByRole('alert').getByRole('heading', { level: 1, name: 'Something went wrong' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expectAccessible(page, 'app route error, a page whose code did not load');
+    await restoreChunk();
 
     await page.goto('/?sign_in_error=denied');
     await expect(page.getByRole('alert').getByRole('heading', { name: 'Your passkey could not sign you in' })).toBeVisible();
@@ -155,6 +167,17 @@ test.describe('the app', () => {
     await expect(page.getByText('Signed in as')).toContainText(username);
     await expectAccessible(page, 'home, signed in');
 
+    // "A link for another device" asked for once too often: the backend's per-person limit (five
+    // real emails in ten minutes) answers 429, and the page says when to try again.
+    const sendLink = page.getByRole('button', { name: 'Send me a link for another device' });
+    for (let sent = 0; sent < 6; sent++) {
+      const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/me/email-link');
+      await sendLink.click();
+      expect((await answered).status()).toBe(sent < 5 ? 202 : 429);
+    }
+    await expect(page.getByRole('status').filter({ hasText: /Too many requests, try again in \d+ minutes?\./ })).toBeVisible();
+    await expectAccessible(page, 'home, signed in, a link asked for too often');
+
     // Revoked in the cloud: the next sign-in is refused.
     await cloud.call('POST', `${cloud.realmUrl}/identities/${identity.id}/credentials/${credential.id}:revoke`, {});
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -198,7 +221,7 @@ test.describe('the app', () => {
     await expect(bind.failure('This link was revoked')).toBeVisible();
     await expectAccessible(page, '/bind, revoked');
   });
-  test('/bind when Beyond Identity, the app server or the SDK cannot be reached, and in a browser without passkey storage', async ({ page, browser }) => {
+  test('/bind when Beyond Identity, the app server or the SDK cannot be reached or fail, and in a browser without passkey storage', async ({ page, browser }) => {
     const cloud = new CloudApi();
     const bind = new BindPage(page);
     const cloudOrigin = new URL(e2eEnv().cloudUrl).origin;
@@ -232,6 +255,20 @@ test.describe('the app', () => {
     await expect(noSdkPage.getByRole('button', { name: 'Retry' })).toBeVisible();
     await expectAccessible(noSdkPage, '/bind, the SDK did not start');
     await noSdk.close();
+
+    // A gateway in front of the app backend answers 502 (the backend restarting behind it): the
+    // app's own answer, not the cloud's, is replaced, as a proxy would. The SDK and the cloud stay real.
+    const gateway = await browser.newContext();
+    const gatewayPage = await gateway.newPage();
+    await gatewayPage.route('**/api/binding-link/preview', (route) =>
+      route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }),
+    );
+    await new BindPage(gatewayPage).open(second.link);
+    await expect(new BindPage(gatewayPage).failure('Something went wrong')).toBeVisible();
+    await expect(gatewayPage.getByRole('alert')).toContainText('The server answered 502');
+    await expect(gatewayPage.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expectAccessible(gatewayPage, '/bind, the app server failed');
+    await gateway.close();
 
     // A browser without IndexedDB (as some private modes are): it cannot keep a passkey.
     const bare = await browser.newContext();
@@ -382,11 +419,20 @@ test.describe('the Admin Console', () => {
     await expectAccessible(page, 'console Add a passkey, FAILED_TO_SEND');
   });
 
-  test('applications, API tokens, theme, activity and batch results', async ({ page }) => {
+  test('applications, API tokens, theme, activity, batch results and a page whose code did not load', async ({ page }) => {
     const cloud = new CloudApi();
     const admin = cloud.tenant.console!;
     const consolePage = new ConsolePage(page);
     await consolePage.signIn(admin.username, admin.password);
+
+    // A page whose code no longer loads (a deploy replaced its chunk): the console's route error,
+    // inside its layout. Before the Applications page's code was ever fetched in this browser.
+    const restoreChunk = await blockUrls(page, [APPLICATIONS_CHUNK]);
+    await page.getByRole('link', { name: 'Applications' }).click();
+    await expect(page.getByRole('alert').getByRole('heading', { level: 1, name: 'Something went wrong' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expectAccessible(page, 'console route error, a page whose code did not load');
+    await restoreChunk();
 
     await page.goto(consolePage.url('/applications'));
     await expect(page.getByRole('heading', { level: 1, name: 'Applications' })).toBeVisible();
