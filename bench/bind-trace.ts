@@ -8,7 +8,12 @@
  * - ready: navigation start to "Create passkey" enabled with "Ready on this browser.";
  * - every request: when it was sent, and when the page's main thread handled its end (a
  *   response that arrives while the main thread is busy is handled only once it is free);
- * - the main thread's tasks of 8 ms or more that ran script, with the script's file.
+ * - the main thread's tasks of 8 ms or more that ran script, with the script's file, and V8's
+ *   parses of single functions of 8 ms or more (a lazily compiled function is parsed in full on
+ *   the main thread when it is first called);
+ * - the SDK's parse in the background (Chromium parses a classic script while it downloads);
+ * - a summary: the SDK's background parse, its evaluation, and how much of that evaluation was
+ *   V8 parsing functions (the SDK's UMD factories each hold its 5.7 MB base64 literal).
  *
  * `TRACE_RUNS` (default 3) timed runs. Traces go to a temp dir, removed at the end.
  */
@@ -33,7 +38,8 @@ interface TraceEvent {
 
 const CATEGORIES = ['devtools.timeline', 'v8', 'disabled-by-default-v8.compile', 'blink', 'loading', 'toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing'];
 /** Main-thread events that run script (or parse and lay out), shown when they take this long. */
-const SHOWN = new Set(['EvaluateScript', 'v8.evaluateModule', 'FunctionCall', 'BlinkScheduler_PerformMicrotaskCheckpoint', 'ParseHTML', 'Layout', 'MajorGC']);
+const SHOWN = new Set(['EvaluateScript', 'v8.evaluateModule', 'FunctionCall', 'BlinkScheduler_PerformMicrotaskCheckpoint', 'ParseHTML', 'Layout', 'MajorGC', 'V8.ParseFunction']);
+const SDK_FILE = /\/assets\/bi-embedded-[^/]+\.js$/;
 const MIN_MS = 8;
 
 const ms = (us: number) => Math.round(us / 1000);
@@ -61,7 +67,26 @@ export function describeTrace(events: TraceEvent[]): string[] {
     const script = file(data.url ?? data.fileName);
     lines.push(`  main    ${at(e.ts)} +${String(ms(e.dur ?? 0)).padStart(4)} ms  ${e.name}${script ? ` ${script}` : ''}${data.functionName ? ` ${String(data.functionName)}` : ''}`);
   }
-  return lines.sort((a, b) => Number(a.slice(10, 15)) - Number(b.slice(10, 15)));
+  const parses = events.filter((e) => e.pid === nav.pid && e.ph === 'X' && e.name === 'v8.parseOnBackground' && SDK_FILE.test(file(e.args?.data?.url)));
+  for (const e of parses) lines.push(`  worker  ${at(e.ts)} +${String(ms(e.dur ?? 0)).padStart(4)} ms  v8.parseOnBackground ${file(e.args?.data?.url)}`);
+  lines.sort((a, b) => Number(a.slice(10, 15)) - Number(b.slice(10, 15)));
+  const evaluation = main.find((e) => e.name === 'EvaluateScript' && SDK_FILE.test(file(e.args?.data?.url)));
+  if (evaluation) {
+    const end = evaluation.ts + (evaluation.dur ?? 0);
+    // Outermost parses only: a parse inside another is already counted in it.
+    let parsing = 0;
+    let until = 0;
+    for (const e of main.filter((x) => x.name === 'V8.ParseFunction' && x.ts >= evaluation.ts && x.ts < end).sort((x, y) => x.ts - y.ts)) {
+      if (e.ts < until) continue;
+      parsing += e.dur ?? 0;
+      until = e.ts + (e.dur ?? 0);
+    }
+    const background = parses.reduce((n, e) => n + (e.dur ?? 0), 0);
+    lines.push(
+      `  SDK: background parse ${ms(background)} ms; evaluation ${ms(evaluation.dur ?? 0)} ms on the main thread, of which V8 parsing functions ${ms(parsing)} ms`,
+    );
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
