@@ -63,6 +63,8 @@ const SDK_FILE = '*/assets/bi-embedded-*';
 /** The code of the app's /email-link page, and of the console's Applications page. */
 const EMAIL_LINK_CHUNK = '*/assets/email-link-*';
 const APPLICATIONS_CHUNK = '*/assets/applications-*';
+/** What a gateway in front of the app backend answers while the backend is down or restarting. */
+const BAD_GATEWAY = { status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
 
 test('the scan itself fails on a page with serious violations', async ({ page }) => {
   // An image without a text alternative (critical) and a button without a name (critical):
@@ -260,9 +262,7 @@ test.describe('the app', () => {
     // app's own answer, not the cloud's, is replaced, as a proxy would. The SDK and the cloud stay real.
     const gateway = await browser.newContext();
     const gatewayPage = await gateway.newPage();
-    await gatewayPage.route('**/api/binding-link/preview', (route) =>
-      route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }),
-    );
+    await gatewayPage.route('**/api/binding-link/preview', (route) => route.fulfill(BAD_GATEWAY));
     await new BindPage(gatewayPage).open(second.link);
     await expect(new BindPage(gatewayPage).failure('Something went wrong')).toBeVisible();
     await expect(gatewayPage.getByRole('alert')).toContainText('The server answered 502');
@@ -347,6 +347,25 @@ test.describe('the app', () => {
     await expect(noSdkSignIn.failure('Signing in did not work')).toBeVisible({ timeout: 20_000 });
     await expectAccessible(noSdkPage, '/bi-authenticate, the SDK did not start');
     await noSdk.close();
+  });
+
+  test('/bi-authenticate when the app server cannot be reached, and in a browser without passkey storage', async ({ page, browser }) => {
+    // The app server does not give /bi-authenticate the settings the SDK needs to start
+    // (`GET /api/config`; home has them already). A gateway's 502 there reads the same: the SDK
+    // could not start, so the app's server is named. Then a browser without IndexedDB.
+    const signIn = new SignInPage(page);
+    await signIn.startFromHome({ beforeLeavingHome: () => blockUrls(page, ['*/api/config']) });
+    await expect(signIn.failure('Bindery’s server could not be reached')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(page, '/bi-authenticate, the app server unreachable');
+
+    const bare = await browser.newContext();
+    await bare.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
+    const barePage = await bare.newPage();
+    const bareSignIn = new SignInPage(barePage);
+    await bareSignIn.startFromHome();
+    await expect(bareSignIn.failure('This browser cannot store passkeys')).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(barePage, '/bi-authenticate, browser without passkey storage');
+    await bare.close();
   });
 });
 

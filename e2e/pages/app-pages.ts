@@ -24,9 +24,13 @@ export class SignInPage {
   }
 
   /** Starts sign-in from the home page: a full navigation through the cloud to /bi-authenticate. */
-  async startFromHome(): Promise<void> {
+  async startFromHome(options: { beforeLeavingHome?: () => Promise<unknown> } = {}): Promise<void> {
     await this.page.goto('/');
-    await this.page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+    const start = this.page.getByRole('link', { name: 'Sign in with a passkey' });
+    // Home offers sign-in once it has the app's settings; a step may cut the network after that.
+    await expect(start).toBeVisible();
+    await options.beforeLeavingHome?.();
+    await start.click();
     await expect(this.page).toHaveURL(/\/bi-authenticate\?request=/);
     await expect(this.heading).toBeVisible();
   }
