@@ -177,6 +177,42 @@ describe('getEmbedded', () => {
     expect(log).toEqual(['profiler started', 'script', 'profiler stopped']);
   });
 
+  it("keeps the profiler running until the SDK's script has run when /api/config fails first", async () => {
+    stubApi({ 'GET /api/config': () => json({ error: { code: 'internal_error', message: 'x' } }, 500) });
+    const log: string[] = [];
+    vi.stubGlobal(
+      'Profiler',
+      class extends EventTarget {
+        stop() {
+          log.push('profiler stopped');
+          return Promise.resolve({});
+        }
+      },
+    );
+    let runScript = () => {};
+    script.load.mockImplementation(
+      () =>
+        new Promise((resolve) => {
+          runScript = () => {
+            log.push('script ran');
+            resolve({ Embedded: { initialize: sdk.initialize } });
+          };
+        }),
+    );
+    const { getEmbedded } = await freshModule();
+    const failed = getEmbedded().catch((error: unknown) => {
+      log.push('failure told');
+      return error;
+    });
+    // The config's failure comes first; the SDK's file runs later.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    runScript();
+
+    await expect(failed).resolves.toMatchObject({ code: 'config_failed' });
+    expect(log).toEqual(['script ran', 'profiler stopped', 'failure told']);
+    expect(sdk.initialize).not.toHaveBeenCalled();
+  });
+
   it('keeps a failed initialize() (never initialises twice) and says a reload is needed', async () => {
     stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     sdk.initialize.mockRejectedValue(new Error('RuntimeError: unreachable'));

@@ -47,12 +47,20 @@ async function load(state: { initializeCalled: boolean }): Promise<Embedded> {
   // From before the SDK's file runs until initialize() settles: its first Error otherwise
   // costs a re-parse of all 6 MB of it (see eager-source-positions.ts).
   return withEagerSourcePositions(async () => {
-    const [sdk, allowedDomains] = await Promise.all([
-      loadSdkScript().catch((error: unknown) => {
-        throw toPasskeyError(error, 'load');
-      }),
-      loadAllowedDomains(),
-    ]);
+    const script = loadSdkScript().catch((error: unknown) => {
+      throw toPasskeyError(error, 'load');
+    });
+    let sdk: BiSdkModule;
+    let allowedDomains: string[];
+    try {
+      [sdk, allowedDomains] = await Promise.all([script, loadAllowedDomains()]);
+    } catch (error) {
+      // The config can fail before the SDK's file has run. The profiler must still be running
+      // when it does, or its first Error costs the re-parse after all (and a retry finds the
+      // file already run): this failure is told once the file has run, or failed to.
+      await script.catch(() => undefined);
+      throw error;
+    }
 
     state.initializeCalled = true;
     try {
