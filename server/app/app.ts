@@ -56,7 +56,7 @@ export interface BuildAppOptions {
 }
 
 /** Largest JSON body `/api` accepts; the biggest legitimate one (a preview) is well under 2 KB. */
-const MAX_API_BODY_BYTES = 16 * 1024;
+export const MAX_API_BODY_BYTES = 16 * 1024;
 
 /**
  * The app backend ("your server" in Beyond Identity's diagrams): its JSON API

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePorts } from '../../scripts/support/system';
-import { buildApp } from '../../server/app/app';
+import { buildApp, MAX_API_BODY_BYTES } from '../../server/app/app';
 import { createBackgroundTasks } from '../../server/app/background';
 import { readAppConfig } from '../../server/app/config';
 import { sessionCookieFor } from '../../server/app/test/session-cookie';
@@ -445,7 +445,7 @@ describe('fuzzing over real sockets with malformed HTTP', () => {
           port: appListening.port,
           paths: ['/api/signup', '/api/binding-link/preview', '/api/me/binding-link', '/api/email-link', '/auth/callback', '/bind', '/api/health'],
           post: { path: '/api/signup', headers: '', body: signup },
-          maxBody: 16 * 1024, // MAX_API_BODY_BYTES in server/app/app.ts
+          maxBody: MAX_API_BODY_BYTES,
           goodGet: '/api/health',
           // The SPA's page, and the sign-in callback (a redirect home, with or without a code).
           goodGets: ['/api/health', '/bind', '/auth/callback'],
