@@ -124,7 +124,7 @@ function summary(r: Partial<Record<Name, any>>): string {
         ? [`  - reference, the same bare page with both of the app's start-up fixes (fast byte decode, a profiler for eager source positions): ${stat(b.sdk_alone_app_fixes_ready_ms)}; /bind ready is ${b.bind_ready_minus_sdk_alone_app_fixes_p50_ms} ms more at p50`]
         : []),
       ...(b.bind_ready_returning_browser_ms
-        ? [`- /bind ready in a returning browser (a persistent profile's third visit on: the SDK from the HTTP cache, its compiled code from V8's code cache): ${stat(b.bind_ready_returning_browser_ms)}`]
+        ? [`- /bind ready in a returning browser (a persistent profile, Chromium restarted for each visit; third visit on: the SDK from the HTTP cache, its compiled code from V8's code cache): ${stat(b.bind_ready_returning_browser_ms)}`]
         : []),
       `- click → passkey bound: ${stat(b.click_to_bound_ms)}`,
       `- sign-in (authenticate → session): ${stat(b.sign_in_ms)}`,
