@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import react from '@vitejs/plugin-react';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -7,6 +8,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // One worker per core, not Vitest's default of one fewer: the files wait on sockets, child
+    // processes and SQLite as much as they compute. On 2 cores: 240 s -> 162 s for the suite.
+    maxWorkers: availableParallelism(),
     projects: [
       {
         test: {
