@@ -213,6 +213,27 @@ describe('getEmbedded', () => {
     expect(sdk.initialize).not.toHaveBeenCalled();
   });
 
+  it("tells a config failure after a grace period when the SDK's file never arrives", async () => {
+    stubApi({ 'GET /api/config': () => json({ error: { code: 'internal_error', message: 'x' } }, 500) });
+    script.load.mockImplementation(() => new Promise(() => {}));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { getEmbedded, SCRIPT_GRACE_MS } = await freshModule();
+      let told = false;
+      const failed = getEmbedded().catch((error: unknown) => {
+        told = true;
+        return error;
+      });
+      await vi.advanceTimersByTimeAsync(SCRIPT_GRACE_MS - 100);
+      expect(told).toBe(false);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(told).toBe(true);
+      await expect(failed).resolves.toMatchObject({ code: 'config_failed' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps a failed initialize() (never initialises twice) and says a reload is needed', async () => {
     stubApi({ 'GET /api/config': () => json({ allowed_domains: [], sign_in: false, tenant_id: 'ten1', realm_id: 'realm1' }) });
     sdk.initialize.mockRejectedValue(new Error('RuntimeError: unreachable'));

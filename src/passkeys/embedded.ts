@@ -57,8 +57,9 @@ async function load(state: { initializeCalled: boolean }): Promise<Embedded> {
     } catch (error) {
       // The config can fail before the SDK's file has run. The profiler must still be running
       // when it does, or its first Error costs the re-parse after all (and a retry finds the
-      // file already run): this failure is told once the file has run, or failed to.
-      await script.catch(() => undefined);
+      // file already run): this failure is told once the file has run, or failed to, or after
+      // a grace period should its download hang.
+      await settledOrAfter(script, SCRIPT_GRACE_MS);
       throw error;
     }
 
@@ -71,6 +72,21 @@ async function load(state: { initializeCalled: boolean }): Promise<Embedded> {
     } catch (error) {
       throw toPasskeyError(error, 'load');
     }
+  });
+}
+
+/** How long a failure before the SDK's file has run waits for it, at most (see load). */
+export const SCRIPT_GRACE_MS = 5_000;
+
+/** Resolves once `promise` has settled, or after `ms`, whichever comes first. */
+function settledOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
   });
 }
 
