@@ -292,7 +292,7 @@ async function oneRun(browser: Browser, system: RunningSystem, api: ReturnType<t
 /**
  * `/bind` ready on the visits of a returning browser (see the top of this file): ms from
  * navigation start, one per timed visit that worked, and what failed. A failed untimed visit
- * ends it: the timed ones would not measure what they say.
+ * ends it (it throws): the timed ones would not measure what they say.
  */
 async function returningBrowserRuns(
   launchOptions: LaunchOptions,
@@ -505,7 +505,11 @@ export async function main(): Promise<Record<string, unknown>> {
     }
     await browser.close();
     browser = undefined;
-    returning = await returningBrowserRuns(launchOptions, system, api);
+    // A failed untimed visit loses the returning browser's figure, not the figures above.
+    returning = await returningBrowserRuns(launchOptions, system, api).catch((error: unknown) => {
+      const message = (error as Error).message.split('\n')[0]!;
+      return { readyAt: [], failures: [`returning browser: ${message}`] };
+    });
   } catch (error) {
     if (system) console.error(`[browser] last lines of ${system.logPath}:\n${system.tail(30)}`);
     throw error;
