@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { AccountHome, EmailLinkPage, SignInPage, SignupPage } from './pages/app-pages';
 import { BindPage } from './pages/bind-page';
 import { ConsolePage } from './pages/console-pages';
@@ -56,6 +56,13 @@ async function blockUrls(page: Page, patterns: string[]): Promise<() => Promise<
     await cdp.send('Network.setBlockedURLs', { urls: [] });
     await cdp.detach();
   };
+}
+
+/** A page in a new browser without IndexedDB (as some private modes are): it cannot keep a passkey. */
+async function pageWithoutIndexedDb(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
+  return context.newPage();
 }
 
 /** The SDK's file, wherever the build put it. */
@@ -270,14 +277,12 @@ test.describe('the app', () => {
     await expectAccessible(gatewayPage, '/bind, the app server failed');
     await gateway.close();
 
-    // A browser without IndexedDB (as some private modes are): it cannot keep a passkey.
-    const bare = await browser.newContext();
-    await bare.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
-    const barePage = await bare.newPage();
+    // A browser without IndexedDB: it cannot keep a passkey.
+    const barePage = await pageWithoutIndexedDb(browser);
     await new BindPage(barePage).open(second.link);
     await expect(new BindPage(barePage).failure('This browser cannot store passkeys')).toBeVisible({ timeout: 20_000 });
     await expectAccessible(barePage, '/bind, browser without passkey storage');
-    await bare.close();
+    await barePage.context().close();
   });
 
   test('/bi-authenticate failures, /passkeys empty, the not-found page and every sign-in error on home', async ({ page, browser }) => {
@@ -358,14 +363,12 @@ test.describe('the app', () => {
     await expect(signIn.failure('Bindery’s server could not be reached')).toBeVisible({ timeout: 20_000 });
     await expectAccessible(page, '/bi-authenticate, the app server unreachable');
 
-    const bare = await browser.newContext();
-    await bare.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
-    const barePage = await bare.newPage();
+    const barePage = await pageWithoutIndexedDb(browser);
     const bareSignIn = new SignInPage(barePage);
     await bareSignIn.startFromHome();
     await expect(bareSignIn.failure('This browser cannot store passkeys')).toBeVisible({ timeout: 20_000 });
     await expectAccessible(barePage, '/bi-authenticate, browser without passkey storage');
-    await bare.close();
+    await barePage.context().close();
   });
 });
 

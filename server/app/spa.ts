@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
 
+/** A request's path as a client route: without trailing slashes. */
+const routeOf = (path: string) => path.replace(/\/+$/, '');
+
 /** Client routes whose first act is to start the Beyond Identity SDK. */
 const SDK_ROUTES = new Set(['/bind', '/bi-authenticate', '/passkeys']);
 /** The SDK's own file, emitted as an asset (src/passkeys/sdk-script.ts). */
@@ -24,7 +27,7 @@ export function createSpaHtml(distDir: string) {
   return (path: string): string | undefined => {
     if (!existsSync(indexFile)) return undefined;
     const html = readFileSync(indexFile, 'utf8');
-    if (!SDK_ROUTES.has(path.replace(/\/+$/, '')) || !existsSync(manifestFile)) return html;
+    if (!SDK_ROUTES.has(routeOf(path)) || !existsSync(manifestFile)) return html;
     let chunk: string | undefined;
     try {
       chunk = (JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, { file?: string }>)[SDK_MODULE]?.file;
@@ -59,7 +62,7 @@ const SDK_DOCUMENTS = new Set([...SDK_ROUTES, '/signup']);
 export function allowSelfProfiling(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    if (SDK_DOCUMENTS.has(c.req.path.replace(/\/+$/, '')) && (c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+    if (SDK_DOCUMENTS.has(routeOf(c.req.path)) && (c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
       c.res.headers.set('Document-Policy', 'js-profiling');
     }
   };
